@@ -1,0 +1,3 @@
+"""Operator commands as plain functions over settings; they return result objects and never print."""
+
+__all__: list[str] = []

@@ -1,0 +1,432 @@
+"""Configuration: Tautulli's ``config.ini`` plus the project's own settings, parsed once and frozen.
+
+This is the only module that reads ``os.environ``. Precedence, highest first: command-line overrides,
+environment (``TAUTULLI_DB_URL``, ``TAUTULLI_DB_BACKEND_<DOMAIN>``, ``TAUTULLI_DATA_DIR``, ``TAUTULLI_SHIM_*``),
+``config.ini``, defaults. Tautulli keys are upper-case in code and lower-case in the file, in the sections
+Tautulli uses (``[General]``, ``[PMS]``, ``[Monitoring]`` ...).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from configobj import ConfigObj, ConfigObjError
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError
+
+from plexpy.domains import DOMAINS
+from shim.errors import ConfigError
+from shim.modes import Mode
+
+__all__ = [
+    "SETTINGS",
+    "TAUTULLI_KEYS",
+    "ConfigError",
+    "DbSettings",
+    "Setting",
+    "Settings",
+    "ShimSettings",
+    "load",
+]
+
+DATA_DIR_TOKEN = "{DATA_DIR}"
+
+
+@dataclass(frozen=True, slots=True)
+class TautulliKey:
+    """One Tautulli config key the data layer reads: its section in config.ini, type and v2.17.2 default."""
+
+    name: str
+    section: str
+    kind: type
+    default: Any
+
+
+def _keys(*rows: tuple[str, str, type, Any]) -> dict[str, TautulliKey]:
+    return {name: TautulliKey(name, section, kind, default) for name, section, kind, default in rows}
+
+
+_DEFAULT_STATS_CARDS = [
+    "top_movies", "popular_movies", "top_tv", "popular_tv", "top_music", "popular_music",
+    "last_watched", "top_libraries", "top_users", "top_platforms", "most_concurrent",
+]
+
+#: Every Tautulli v2.17.2 config key the data layer reads, at Tautulli's defaults.
+TAUTULLI_KEYS: Mapping[str, TautulliKey] = MappingProxyType(_keys(
+    ("API_KEY", "General", str, ""),
+    ("API_SQL", "General", int, 0),
+    ("BACKUP_DAYS", "General", int, 3),
+    ("BACKUP_DIR", "General", str, ""),
+    ("CACHE_DIR", "General", str, ""),
+    ("CACHE_SIZEMB", "Advanced", int, 32),
+    ("CLOUDINARY_API_KEY", "Cloudinary", str, ""),
+    ("CLOUDINARY_API_SECRET", "Cloudinary", str, ""),
+    ("CLOUDINARY_CLOUD_NAME", "Cloudinary", str, ""),
+    ("DATE_FORMAT", "General", str, "YYYY-MM-DD"),
+    ("ENABLE_HTTPS", "General", int, 0),
+    ("EXPORT_DIR", "General", str, ""),
+    ("FIRST_RUN_COMPLETE", "General", int, 0),
+    ("GROUP_HISTORY_TABLES", "General", int, 1),
+    ("HISTORY_TABLE_ACTIVITY", "General", int, 1),
+    ("HOME_LIBRARY_CARDS", "General", list, []),
+    ("HOME_STATS_CARDS", "General", list, _DEFAULT_STATS_CARDS),
+    ("HTTP_BASE_URL", "General", str, ""),
+    ("HTTP_HOST", "General", str, "0.0.0.0"),  # noqa: S104 - Tautulli's default, a value, never bound here
+    ("HTTP_PORT", "General", int, 8181),
+    ("HTTP_RATE_LIMIT_ATTEMPTS", "General", int, 10),
+    ("HTTP_RATE_LIMIT_ATTEMPTS_INTERVAL", "General", int, 300),
+    ("HTTP_RATE_LIMIT_LOCKOUT_TIME", "General", int, 300),
+    ("IMGUR_CLIENT_ID", "Monitoring", str, ""),
+    ("JOURNAL_MODE", "Advanced", str, "WAL"),
+    ("LOG_DIR", "General", str, ""),
+    ("LOGGING_IGNORE_INTERVAL", "Monitoring", int, 120),
+    ("MOVIE_WATCHED_PERCENT", "Monitoring", int, 85),
+    ("MUSIC_WATCHED_PERCENT", "Monitoring", int, 85),
+    ("MUSICBRAINZ_LOOKUP", "General", int, 0),
+    ("NEWSLETTER_DIR", "Newsletter", str, ""),
+    ("NEWSLETTER_PASSWORD", "Newsletter", str, ""),
+    ("NEWSLETTER_SELF_HOSTED", "Newsletter", int, 0),
+    ("NOTIFY_CONSECUTIVE", "Monitoring", int, 1),
+    ("NOTIFY_CONTINUED_SESSION_THRESHOLD", "Monitoring", int, 15),
+    ("NOTIFY_GROUP_RECENTLY_ADDED_GRANDPARENT", "Monitoring", int, 1),
+    ("NOTIFY_GROUP_RECENTLY_ADDED_PARENT", "Monitoring", int, 1),
+    ("NOTIFY_NEW_DEVICE_INITIAL_ONLY", "Monitoring", int, 1),
+    ("NOTIFY_TEXT_EVAL", "Advanced", int, 0),
+    ("NOTIFY_UPLOAD_POSTERS", "Monitoring", int, 0),
+    ("PMS_CLIENT_ID", "PMS", str, ""),
+    ("PMS_IDENTIFIER", "PMS", str, ""),
+    ("PMS_IP", "PMS", str, "127.0.0.1"),
+    ("PMS_IS_REMOTE", "PMS", int, 0),
+    ("PMS_LANGUAGE", "PMS", str, ""),
+    ("PMS_NAME", "PMS", str, ""),
+    ("PMS_NAME_OVERRIDE", "PMS", str, ""),
+    ("PMS_PORT", "PMS", int, 32400),
+    ("PMS_SSL", "PMS", int, 0),
+    ("PMS_TIMEOUT", "Advanced", int, 15),
+    ("PMS_TOKEN", "PMS", str, ""),
+    ("PMS_URL", "PMS", str, ""),
+    ("PMS_URL_OVERRIDE", "PMS", str, ""),
+    ("PMS_UUID", "PMS", str, ""),
+    ("PMS_WEB_URL", "PMS", str, "https://app.plex.tv/desktop"),
+    ("SYNCHRONOUS_MODE", "Advanced", str, "NORMAL"),
+    ("THEMOVIEDB_APIKEY", "General", str, ""),
+    ("THEMOVIEDB_LOOKUP", "General", int, 0),
+    ("TIME_FORMAT", "General", str, "HH:mm"),
+    ("TV_WATCHED_PERCENT", "Monitoring", int, 85),
+    ("TVMAZE_LOOKUP", "General", int, 0),
+    ("VERIFY_SSL_CERT", "Advanced", int, 1),
+    ("WATCHED_MARKER", "Monitoring", int, 3),
+    ("WEEK_START_MONDAY", "General", int, 0),
+))
+
+
+def _parse_bool(value: object) -> bool:
+    text = str(value).strip().lower()
+    if text in ("1", "true", "yes", "on"):
+        return True
+    if text in ("0", "false", "no", "off", ""):
+        return False
+    raise ValueError(f"expected a boolean (1/0, true/false), got {value!r}")
+
+
+def _parse_fraction(value: object) -> float:
+    number = float(str(value))
+    if not 0.0 <= number <= 1.0:
+        raise ValueError(f"expected a number between 0 and 1, got {value!r}")
+    return number
+
+
+def _parse_positive(value: object) -> float:
+    number = float(str(value))
+    if number <= 0:
+        raise ValueError(f"expected a positive number, got {value!r}")
+    return number
+
+
+def _parse_count(value: object) -> int:
+    number = int(str(value))
+    if number < 0:
+        raise ValueError(f"expected a whole number >= 0, got {value!r}")
+    return number
+
+
+def _parse_tz(value: object) -> str:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError  # noqa: PLC0415 - only needed when set
+
+    name = str(value).strip()
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ValueError(f"unknown time zone {value!r}; expected an IANA name such as Europe/Paris") from exc
+    return name
+
+
+def _machine_tz(environ: Mapping[str, str]) -> str:
+    """The machine's IANA zone: ``TZ`` if valid, else the target of /etc/localtime, else UTC."""
+    candidates = [environ.get("TZ", "").lstrip(":")]
+    localtime = Path("/etc/localtime")
+    if localtime.is_symlink():
+        target = str(localtime.resolve())
+        if "zoneinfo/" in target:
+            candidates.append(target.split("zoneinfo/", 1)[1])
+    for name in candidates:
+        if name:
+            try:
+                return _parse_tz(name)
+            except ValueError:
+                continue
+    return "UTC"
+
+
+@dataclass(frozen=True, slots=True)
+class Setting:
+    """One project setting: where it lives in config.ini, its environment variable, default and parser."""
+
+    name: str
+    section: str
+    key: str
+    env: str | None
+    default: Any
+    help: str
+    parse: Callable[[object], Any] = str
+
+
+#: The project's own settings (Tautulli's keys are in TAUTULLI_KEYS). docs/settings.md lists every one.
+SETTINGS: tuple[Setting, ...] = (
+    Setting("data_dir", "General", "data_dir", "TAUTULLI_DATA_DIR", ".", "Tautulli's data folder; "
+            "the default database is tautulli.db inside it.", str),
+    Setting("db_url", "Database", "db_url", "TAUTULLI_DB_URL", None, "SQLAlchemy URL of the database; "
+            "unset means sqlite:///<data_dir>/tautulli.db.", str),
+    Setting("backend_default", "DB_BACKEND", "default", "TAUTULLI_DB_BACKEND_DEFAULT", "legacy",
+            "Mode of every domain without its own key: legacy, shadow, reverse-shadow or sqlalchemy.", Mode.parse),
+    Setting("timezone", "General", "timezone", "TAUTULLI_TZ", None, "IANA time zone that SQLite's "
+            "'localtime' stands for on every backend; unset means the machine's zone (TZ, /etc/localtime).",
+            _parse_tz),
+    Setting("sample_rate", "Shim", "sample_rate", "TAUTULLI_SHIM_SAMPLE_RATE", 1.0,
+            "Share of routed calls (0..1) in which the compared path also runs.", _parse_fraction),
+    Setting("candidate_timeout", "Shim", "candidate_timeout", "TAUTULLI_SHIM_CANDIDATE_TIMEOUT", 5.0,
+            "Seconds the compared path may take before it is stopped and recorded as timed out.", _parse_positive),
+    Setting("off_thread", "Shim", "off_thread", "TAUTULLI_SHIM_OFF_THREAD", False,
+            "Run the compared path of reads on a bounded pool off the caller's thread.", _parse_bool),
+    Setting("pool_size", "Shim", "pool_size", "TAUTULLI_SHIM_POOL_SIZE", 2,
+            "Worker threads of the compared-path pool.", _parse_count),
+    Setting("queue_size", "Shim", "queue_size", "TAUTULLI_SHIM_QUEUE_SIZE", 64,
+            "Compared calls that may wait for the pool before new ones are shed.", _parse_count),
+    Setting("report_dir", "Shim", "report_dir", "TAUTULLI_SHIM_REPORT_DIR", "parity_reports",
+            "Folder of parity report runs.", str),
+)
+
+_SETTINGS_BY_NAME = {s.name: s for s in SETTINGS}
+
+
+@dataclass(frozen=True, slots=True)
+class DbSettings:
+    """Where the database is."""
+
+    url: URL
+    data_dir: Path
+    timezone: str = "UTC"
+
+    @property
+    def sqlite_path(self) -> Path | None:
+        """The SQLite file of the URL, or None for a server database or an in-memory one."""
+        if self.url.get_backend_name() != "sqlite" or not self.url.database or self.url.database == ":memory:":
+            return None
+        return Path(self.url.database)
+
+
+@dataclass(frozen=True, slots=True)
+class ShimSettings:
+    """The slice of settings the shim receives."""
+
+    backends: Mapping[str, Mode]
+    sample_rate: float = 1.0
+    candidate_timeout: float = 5.0
+    off_thread: bool = False
+    pool_size: int = 2
+    queue_size: int = 64
+    report_dir: Path = Path("parity_reports")
+    sources: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """The whole configuration, validated. Built once by :func:`load`."""
+
+    db: DbSettings
+    shim: ShimSettings
+    tautulli: Mapping[str, Any]
+    config_path: Path | None = None
+
+    def tautulli_value(self, name: str) -> Any:
+        """A Tautulli config value by its upper-case name (KeyError for keys the data layer never reads)."""
+        return self.tautulli[name]
+
+
+def _read_ini(path: Path | None) -> ConfigObj:
+    if path is None or not path.exists():
+        return ConfigObj()
+    try:
+        return ConfigObj(str(path), encoding="utf-8", file_error=True)
+    except (ConfigObjError, OSError) as exc:
+        raise ConfigError(f"cannot read {path}: {exc}") from exc
+
+
+def _coerce_tautulli(key: TautulliKey, raw: object, data_dir: Path) -> Any:
+    if key.kind is list:
+        if isinstance(raw, (list, tuple)):
+            return list(raw)
+        text = str(raw).strip()
+        return [item.strip() for item in text.split(",") if item.strip()] if text else []
+    if key.kind is int:
+        try:
+            return int(str(raw).strip())
+        except ValueError as exc:
+            raise ConfigError(f"{key.section}.{key.name.lower()}: expected a whole number, got {raw!r}") from exc
+    text = str(raw)
+    return text.replace(DATA_DIR_TOKEN, str(data_dir)) if DATA_DIR_TOKEN in text else text
+
+
+def resolve_tautulli_value(name: str, raw: object, data_dir: Path) -> Any:
+    """Coerce one Tautulli config value (e.g. from a recorded overlay) to its key's type.
+
+    Unknown names pass through unchanged, with ``{DATA_DIR}`` expanded in strings.
+    """
+    key = TAUTULLI_KEYS.get(name)
+    if key is None:
+        return str(raw).replace(DATA_DIR_TOKEN, str(data_dir)) if isinstance(raw, str) else raw
+    if isinstance(raw, str) or key.kind is list:
+        return _coerce_tautulli(key, raw, data_dir)
+    return raw
+
+
+def _pick(name: str, ini: ConfigObj, environ: Mapping[str, str], overrides: Mapping[str, Any]) -> tuple[Any, str]:
+    setting = _SETTINGS_BY_NAME[name]
+    if overrides.get(name) is not None:
+        return overrides[name], "command line"
+    if setting.env and environ.get(setting.env, "") != "":
+        return environ[setting.env], f"environment {setting.env}"
+    section = ini.get(setting.section, {})
+    if isinstance(section, Mapping) and setting.key in section:
+        return section[setting.key], f"config.ini [{setting.section}] {setting.key}"
+    return setting.default, "default"
+
+
+def _parsed(name: str, ini: ConfigObj, environ: Mapping[str, str], overrides: Mapping[str, Any]) -> Any:
+    raw, source = _pick(name, ini, environ, overrides)
+    if raw is None:
+        return None
+    try:
+        return _SETTINGS_BY_NAME[name].parse(raw)
+    except ValueError as exc:
+        raise ConfigError(f"{name} ({source}): {exc}") from exc
+
+
+def _backends(
+    ini: ConfigObj, environ: Mapping[str, str], overrides: Mapping[str, Any]
+) -> tuple[dict[str, Mode], dict[str, str]]:
+    valid_domains = ", ".join(DOMAINS)
+    section = ini.get("DB_BACKEND", {})
+    for key in section:
+        if key.lower() != "default" and key.lower() not in DOMAINS:
+            raise ConfigError(f"config.ini [DB_BACKEND] {key}: unknown domain; valid domains: {valid_domains}, default")
+    prefix = "TAUTULLI_DB_BACKEND_"
+    for var in environ:
+        if var.startswith(prefix) and var[len(prefix):].lower() not in (*DOMAINS, "default"):
+            raise ConfigError(f"{var}: unknown domain; valid domains: {valid_domains}, default")
+    cli_backends: Mapping[str, Any] = overrides.get("backends") or {}
+    for key in cli_backends:
+        if key not in (*DOMAINS, "default"):
+            raise ConfigError(f"--backend {key}: unknown domain; valid domains: {valid_domains}, default")
+
+    default = _parsed("backend_default", ini, environ, {"backend_default": cli_backends.get("default")})
+    modes: dict[str, Mode] = {}
+    sources: dict[str, str] = {}
+    lowered = {k.lower(): v for k, v in section.items()}
+    for domain in DOMAINS:
+        env_var = prefix + domain.upper()
+        if cli_backends.get(domain) is not None:
+            raw, source = cli_backends[domain], "command line"
+        elif environ.get(env_var, "") != "":
+            raw, source = environ[env_var], f"environment {env_var}"
+        elif domain in lowered:
+            raw, source = lowered[domain], f"config.ini [DB_BACKEND] {domain}"
+        else:
+            modes[domain], sources[domain] = default, "default"
+            continue
+        try:
+            modes[domain] = Mode.parse(raw)
+        except ValueError as exc:
+            raise ConfigError(f"{domain} ({source}): {exc}") from exc
+        sources[domain] = source
+    return modes, sources
+
+
+def _db_url(raw: str | None, data_dir: Path) -> URL:
+    if raw is None or str(raw).strip() == "":
+        return URL.create("sqlite", database=str(data_dir / "tautulli.db"))
+    try:
+        url = make_url(str(raw).strip())
+    except ArgumentError as exc:
+        raise ConfigError(
+            "db_url: malformed database URL; expected e.g. sqlite:///path/tautulli.db or "
+            "postgresql+psycopg://user@host/dbname"
+        ) from exc
+    if url.get_backend_name() not in ("sqlite", "postgresql"):
+        raise ConfigError(f"db_url: unsupported backend {url.get_backend_name()!r}; valid: sqlite, postgresql")
+    return url
+
+
+def load(
+    path: str | os.PathLike[str] | None = None,
+    environ: Mapping[str, str] | None = None,
+    overrides: Mapping[str, Any] | None = None,
+) -> Settings:
+    """Build the validated settings from defaults, config.ini, environment and overrides.
+
+    Args:
+        path: Tautulli's ``config.ini`` (optional; a missing file means defaults).
+        environ: the environment (defaults to ``os.environ``).
+        overrides: command-line values by setting name; ``backends`` maps domain → mode.
+
+    Raises:
+        ConfigError: an unknown domain or mode, a malformed URL or number, an unreadable file.
+    """
+    environ = os.environ if environ is None else environ
+    overrides = overrides or {}
+    config_path = Path(path) if path is not None else None
+    ini = _read_ini(config_path)
+
+    data_dir = Path(_parsed("data_dir", ini, environ, overrides)).expanduser()
+    url = _db_url(_parsed("db_url", ini, environ, overrides), data_dir)
+    timezone = _parsed("timezone", ini, environ, overrides) or _machine_tz(environ)
+    modes, sources = _backends(ini, environ, overrides)
+
+    tautulli: dict[str, Any] = {}
+    lowered_sections = {name.lower(): section for name, section in ini.items() if isinstance(section, Mapping)}
+    for key in TAUTULLI_KEYS.values():
+        section = lowered_sections.get(key.section.lower(), {})
+        raw = section.get(key.name.lower(), key.default)
+        tautulli[key.name] = _coerce_tautulli(key, raw, data_dir)
+
+    shim = ShimSettings(
+        backends=MappingProxyType(modes),
+        sample_rate=_parsed("sample_rate", ini, environ, overrides),
+        candidate_timeout=_parsed("candidate_timeout", ini, environ, overrides),
+        off_thread=_parsed("off_thread", ini, environ, overrides),
+        pool_size=_parsed("pool_size", ini, environ, overrides),
+        queue_size=_parsed("queue_size", ini, environ, overrides),
+        report_dir=Path(_parsed("report_dir", ini, environ, overrides)),
+        sources=MappingProxyType(sources),
+    )
+    return Settings(
+        db=DbSettings(url=url, data_dir=data_dir, timezone=timezone),
+        shim=shim,
+        tautulli=MappingProxyType(tautulli),
+        config_path=config_path,
+    )

@@ -1,0 +1,104 @@
+"""SQLAlchemy engines: built from the settings' URL, SQLite pragmas and functions set on connect.
+
+``hide_parameters=True`` keeps bound values out of error messages and logs. A deadline set by the shim
+interrupts a SQLite statement through a progress handler and becomes ``statement_timeout`` on PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from typing import Any
+
+from sqlalchemy import create_engine, event
+from sqlalchemy.engine import URL, Connection, Engine
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.pool import StaticPool
+
+from plexpy.db.errors import translating
+from plexpy.db.localtime import SQL_FUNCTIONS
+from shim import deadline
+
+__all__ = ["build_engine", "connect", "guarded"]
+
+_VALID_JOURNAL = {"DELETE", "TRUNCATE", "PERSIST", "MEMORY", "WAL", "OFF"}
+_VALID_SYNC = {"OFF", "NORMAL", "FULL", "EXTRA"}
+
+
+def _install_sqlite_hooks(engine: Engine, *, journal_mode: str, synchronous: str, cache_size_mb: int,
+                          busy_timeout: float) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        dbapi_conn.isolation_level = None  # let SQLAlchemy's BEGIN drive transactions
+        cursor = dbapi_conn.cursor()
+        cursor.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
+        if journal_mode:
+            cursor.execute(f"PRAGMA journal_mode = {journal_mode}")
+        cursor.execute(f"PRAGMA synchronous = {synchronous}")
+        cursor.execute(f"PRAGMA cache_size = -{cache_size_mb * 1024}")
+        cursor.close()
+        for name, (nargs, func) in SQL_FUNCTIONS.items():
+            dbapi_conn.create_function(name, nargs, func, deterministic=True)
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        conn.exec_driver_sql("BEGIN")
+
+
+def build_engine(
+    url: URL | str,
+    *,
+    journal_mode: str = "WAL",
+    synchronous: str = "NORMAL",
+    cache_size_mb: int = 32,
+    busy_timeout: float = 20.0,
+    echo: bool = False,
+) -> Engine:
+    """Create the engine for ``url`` with the project's connection settings."""
+    with translating("create_engine", SQLAlchemyError, ValueError):
+        kwargs: dict[str, Any] = {"hide_parameters": True, "echo": echo, "future": True}
+        backend = URL.get_backend_name(url) if isinstance(url, URL) else str(url).split(":", 1)[0].split("+")[0]
+        if backend == "sqlite":
+            database = url.database if isinstance(url, URL) else str(url).split("///", 1)[-1]
+            if not database or database == ":memory:":
+                kwargs["poolclass"] = StaticPool
+                journal = ""
+            else:
+                journal = journal_mode.upper() if journal_mode.upper() in _VALID_JOURNAL else "WAL"
+            kwargs["connect_args"] = {"check_same_thread": False, "timeout": busy_timeout}
+            engine = create_engine(url, **kwargs)
+            sync = synchronous.upper() if synchronous.upper() in _VALID_SYNC else "NORMAL"
+            _install_sqlite_hooks(engine, journal_mode=journal, synchronous=sync, cache_size_mb=int(cache_size_mb),
+                                  busy_timeout=busy_timeout)
+            return engine
+        kwargs["pool_pre_ping"] = True
+        return create_engine(url, **kwargs)
+
+
+@contextlib.contextmanager
+def guarded(conn: Connection) -> Iterator[Connection]:
+    """Apply the shim's deadline to statements run on ``conn`` inside the block."""
+    if not deadline.active():
+        yield conn
+        return
+    dialect = conn.dialect.name
+    if dialect == "sqlite":
+        raw = conn.connection.dbapi_connection
+        raw.set_progress_handler(lambda: 1 if deadline.expired() else 0, 1000)  # type: ignore[union-attr]
+        try:
+            yield conn
+        finally:
+            raw.set_progress_handler(None, 0)  # type: ignore[union-attr]
+    elif dialect == "postgresql":
+        left = max(1, int((deadline.remaining() or 0) * 1000))
+        conn.exec_driver_sql(f"SET LOCAL statement_timeout = {left}")
+        yield conn
+    else:  # pragma: no cover - only SQLite and PostgreSQL are supported
+        yield conn
+
+
+@contextlib.contextmanager
+def connect(engine: Engine, op: str = "query") -> Iterator[Connection]:
+    """A connection in a transaction, with the deadline applied and errors translated."""
+    with translating(op, SQLAlchemyError), engine.begin() as conn, guarded(conn) as guarded_conn:
+        yield guarded_conn

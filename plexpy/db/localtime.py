@@ -1,0 +1,49 @@
+"""SQLite's 'localtime' date arithmetic, with the time zone made explicit.
+
+Pure functions (no driver import) that both paths register on their SQLite connections, so a graph bucket
+or a date filter follows the configured zone instead of the process's ``TZ``. PostgreSQL gets the same
+semantics from native ``AT TIME ZONE`` (see ``plexpy/db/sqlfuncs.py``).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+__all__ = ["SQL_FUNCTIONS", "epoch_seconds", "tz_strftime"]
+
+
+@lru_cache(maxsize=64)
+def _zone(name: str) -> ZoneInfo:
+    return ZoneInfo(name)
+
+
+def epoch_seconds(value: object) -> float | None:
+    """Coerce a stored epoch value as SQLite's 'unixepoch' does: numbers and numeric text; else None."""
+    if value is None or isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        return float(value)
+    if isinstance(value, bytes):
+        value = value.decode("utf-8", "replace")
+    try:
+        return float(str(value).strip())
+    except ValueError:
+        return None
+
+
+def tz_strftime(fmt: str | None, epoch: object, tz: str | None) -> str | None:
+    """``strftime(fmt, epoch, 'unixepoch', 'localtime')`` with 'localtime' meaning zone ``tz``."""
+    seconds = epoch_seconds(epoch)
+    if fmt is None or seconds is None:
+        return None
+    try:
+        moment = datetime.fromtimestamp(int(seconds), UTC).astimezone(_zone(tz or "UTC"))
+    except (OverflowError, OSError, ValueError):
+        return None
+    return moment.strftime(fmt)
+
+
+#: name → (number of arguments, function), registered on every SQLite connection of both paths.
+SQL_FUNCTIONS = {"tz_strftime": (3, tz_strftime)}

@@ -1,0 +1,387 @@
+"""The users domain on SQLAlchemy Core: the same answers, with every SQLite quirk made explicit.
+
+Where Tautulli relies on SQLite's bare columns in GROUP BY, the row is picked explicitly (the newest history
+row of a user, the latest play from an IP, the newest play of an item), so the query means the same on every
+backend.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy import Select, case, func, null, select, true
+from sqlalchemy.engine import Engine
+from sqlalchemy.sql.elements import ColumnElement
+
+from plexpy import context
+from plexpy.datatables import DataTablesError, resolve
+from plexpy.datatables.sqla_sql import run_page
+from plexpy.db.engine import connect
+from plexpy.db.errors import TautulliDBError
+from plexpy.db.schema import session_history, session_history_media_info, session_history_metadata, users
+from plexpy.db.sqlfuncs import nocase_equals
+from plexpy.domains.users import shaping
+from plexpy.domains.users.refresh import refresh_users
+
+__all__ = ["TWIN", "SqlaUsers"]
+
+h = session_history
+m = session_history_metadata
+i = session_history_media_info
+u = users
+
+
+def _friendly_name() -> ColumnElement[Any]:
+    blank = (u.c.friendly_name.is_(None)) | (func.trim(u.c.friendly_name) == "")
+    return case((blank, u.c.username), else_=u.c.friendly_name)
+
+
+def _watched_time(table: Any = h) -> ColumnElement[Any]:
+    return func.sum(table.c.stopped - table.c.started) - func.sum(func.coalesce(table.c.paused_counter, 0))
+
+
+def _latest_row_per(partition: Any, *order: Any) -> Any:
+    """``row_number()`` over ``partition`` by ``order``: 1 marks the row SQLite's bare columns come from."""
+    return func.row_number().over(partition_by=partition, order_by=order)
+
+
+class SqlaUsers:
+    """Users reads on SQLAlchemy Core."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+
+    def _rows(self, stmt: Any, op: str) -> list[dict[str, Any]]:
+        with connect(self._engine, op) as conn:
+            return [dict(r) for r in conn.execute(stmt).mappings()]
+
+    def _list_query(self, grouping: Any, where: list[ColumnElement[bool]]) -> Select[Any]:
+        group_col = h.c.reference_id if grouping else h.c.id
+        per_user = (
+            select(
+                h.c.user_id,
+                func.count(group_col.distinct()).label("plays"),
+                (func.sum(case((h.c.stopped > 0, h.c.stopped - h.c.started), else_=0))
+                 - func.sum(func.coalesce(h.c.paused_counter, 0))).label("duration"),
+                func.max(h.c.started).label("last_seen"),
+                func.max(h.c.id).label("history_row_id"),
+            )
+            .group_by(h.c.user_id)
+            .subquery("per_user")
+        )
+        last = h.alias("last")
+        return (
+            select(
+                u.c.id.label("row_id"), u.c.user_id, u.c.username, _friendly_name().label("friendly_name"),
+                u.c.title, u.c.email, u.c.thumb.label("user_thumb"), u.c.custom_avatar_url.label("custom_thumb"),
+                func.coalesce(per_user.c.plays, 0).label("plays"),
+                func.coalesce(per_user.c.duration, 0).label("duration"), per_user.c.last_seen,
+                per_user.c.history_row_id, m.c.full_title.label("last_played"), last.c.ip_address,
+                last.c.platform, last.c.player, last.c.rating_key, m.c.media_type, m.c.thumb, m.c.parent_thumb,
+                m.c.grandparent_thumb, m.c.parent_title, m.c.year, m.c.media_index, m.c.parent_media_index,
+                m.c.live, m.c.added_at, m.c.originally_available_at, m.c.guid, i.c.transcode_decision,
+                u.c.do_notify, u.c.keep_history, u.c.allow_guest, u.c.is_active,
+            )
+            .select_from(
+                u.outerjoin(per_user, per_user.c.user_id == u.c.user_id)
+                .outerjoin(last, last.c.id == per_user.c.history_row_id)
+                .outerjoin(m, m.c.id == last.c.id)
+                .outerjoin(i, i.c.id == last.c.id)
+            )
+            .where(*where)
+            .order_by(u.c.user_id)
+        )
+
+    def get_datatables_list(self, kwargs: Mapping[str, Any] | None = None, grouping: Any = None) -> dict[str, Any]:
+        """The users table (one row per user with their newest history row)."""
+        grouping = shaping.grouping(grouping)
+        where = [u.c.deleted_user == 0]
+        if context.get_session_user_id():
+            where.append(u.c.user_id == _bind_id(context.get_session_user_id()))
+        if kwargs.get("user_id"):  # type: ignore[union-attr] - Tautulli raises on kwargs=None too
+            where.append(u.c.user_id == _bind_id(kwargs.get("user_id")))  # type: ignore[union-attr]
+        try:
+            request = resolve(kwargs, shaping.LIST_ALIASES)
+            with connect(self._engine, "users.get_datatables_list") as conn:
+                page = run_page(conn, self._list_query(grouping, where), request, u, tiebreak=("user_id",))
+        except (DataTablesError, TautulliDBError):
+            return dict(shaping.DATATABLES_EMPTY)
+        return shaping.datatables_result(page, [shaping.list_row(r) for r in page.rows])
+
+    def _unique_ips_query(self, user_id: Any) -> Select[Any]:
+        joined = h.join(u, h.c.user_id == u.c.user_id).join(m, h.c.id == m.c.id).join(i, h.c.id == i.c.id)
+        ranked = (
+            select(
+                h.c.id, h.c.ip_address,
+                func.min(h.c.started).over(partition_by=h.c.ip_address).label("first_seen"),
+                func.max(h.c.started).over(partition_by=h.c.ip_address).label("last_seen"),
+                func.count(h.c.id).over(partition_by=h.c.ip_address).label("play_count"),
+                _latest_row_per(h.c.ip_address, h.c.started.desc(), h.c.id).label("pick"),
+            )
+            .select_from(joined)
+            .where(u.c.user_id == user_id)
+            .subquery("ranked")
+        )
+        return (
+            select(
+                ranked.c.id.label("history_row_id"), ranked.c.first_seen, ranked.c.last_seen, h.c.ip_address,
+                ranked.c.play_count, h.c.platform, h.c.player, h.c.rating_key, m.c.full_title.label("last_played"),
+                m.c.thumb, m.c.parent_thumb, m.c.grandparent_thumb, m.c.media_type, m.c.parent_title, m.c.year,
+                m.c.media_index, m.c.parent_media_index, m.c.live, m.c.added_at, m.c.originally_available_at,
+                m.c.guid, i.c.transcode_decision, h.c.user, h.c.user_id.label("custom_user_id"),
+                _friendly_name().label("friendly_name"),
+            )
+            .select_from(
+                ranked.join(h, h.c.id == ranked.c.id)
+                .join(u, h.c.user_id == u.c.user_id)
+                .join(m, h.c.id == m.c.id)
+                .join(i, h.c.id == i.c.id)
+            )
+            .where(ranked.c.pick == 1)
+            .order_by(h.c.ip_address)
+        )
+
+    def get_datatables_unique_ips(self, user_id: Any = None, kwargs: Mapping[str, Any] | None = None) -> dict[str, Any]:
+        """One row per IP address a user played from (the latest play from each)."""
+        if not context.allow_session_user(user_id):
+            return dict(shaping.DATATABLES_EMPTY)
+        try:
+            request = resolve(kwargs, shaping.UNIQUE_IP_ALIASES)
+            with connect(self._engine, "users.get_datatables_unique_ips") as conn:
+                page = run_page(conn, self._unique_ips_query(_bind_id(user_id)), request, h, tiebreak=("ip_address",))
+        except (DataTablesError, TautulliDBError):
+            return dict(shaping.DATATABLES_EMPTY)
+        return shaping.datatables_result(page, [shaping.unique_ip_row(r) for r in page.rows])
+
+    def get_details(self, user_id: Any = None, user: Any = None, email: Any = None,
+                    include_last_seen: bool = False) -> dict[str, Any]:
+        """A user's details; unknown users trigger a plex.tv refresh, then fall back to Local."""
+        if user_id in (None, "") and not user and not email:
+            return shaping.default_details()
+        details = self.get_user_details(user_id=user_id, user=user, email=email, include_last_seen=include_last_seen)
+        if details:
+            return details
+        refresh_users(self)
+        details = self.get_user_details(user_id=user_id, user=user, email=email, include_last_seen=include_last_seen)
+        return details or shaping.default_details()
+
+    def get_user_details(self, user_id: Any = None, user: Any = None, email: Any = None,
+                         include_last_seen: bool = False) -> dict[str, Any]:
+        """A user's details by id, user name or e-mail (ASCII case-insensitive), or ``{}``."""
+        numeric = shaping.digit_id(user_id)
+        if numeric is not None:
+            match: ColumnElement[bool] = u.c.user_id == numeric
+        elif user:
+            match = nocase_equals(u.c.username, user)
+        elif email:
+            match = nocase_equals(u.c.email, email)
+        else:
+            return {}
+        user_max = (
+            select(func.max(h.c.started)).where(h.c.user_id == u.c.user_id).scalar_subquery()
+            if include_last_seen else null()
+        )
+        columns = [
+            u.c.id.label("row_id"), u.c.user_id, u.c.username, u.c.friendly_name, u.c.thumb.label("user_thumb"),
+            u.c.custom_avatar_url.label("custom_thumb"), u.c.email, u.c.is_active, u.c.is_admin, u.c.is_home_user,
+            u.c.is_allow_sync, u.c.is_restricted, u.c.do_notify, u.c.keep_history, u.c.deleted_user,
+            u.c.allow_guest, u.c.shared_libraries,
+        ]
+        stmt = select(*columns, user_max.label("last_seen")).where(match)
+        if include_last_seen:
+            # One aggregate row, as SQLite answers MAX() without GROUP BY: the user whose play is newest, and
+            # the newest play over every matching user; a dict of NULLs when nobody matches.
+            stmt = stmt.order_by(user_max.desc().nulls_last(), u.c.id).limit(1)
+        else:
+            stmt = stmt.order_by(u.c.id)
+        try:
+            rows = self._rows(stmt, "users.get_user_details")
+            if include_last_seen:
+                overall = select(func.max(h.c.started)).select_from(u.join(h, h.c.user_id == u.c.user_id)).where(match)
+                newest = self._rows(select(overall.scalar_subquery().label("last_seen")), "users.get_user_details")
+                rows = [{**r, "last_seen": newest[0]["last_seen"]} for r in rows] or [
+                    {**dict.fromkeys(c.key for c in columns), "last_seen": newest[0]["last_seen"]}
+                ]
+        except TautulliDBError:
+            rows = []
+        return shaping.user_details(rows)
+
+    def get_watch_time_stats(self, user_id: Any = None, grouping: Any = None,
+                             query_days: Any = None) -> list[dict[str, Any]]:
+        """Plays and time watched over each window of days."""
+        if not context.allow_session_user(user_id):
+            return []
+        group_col = h.c.reference_id if shaping.grouping(grouping) else h.c.id
+        now = context.now()
+        numeric = shaping.digit_id(user_id)
+        stats = []
+        for days in shaping.query_days(query_days):
+            rows: list[dict[str, Any]] = []
+            if numeric is not None:
+                since = h.c.stopped >= now - days * 86400 if days > 0 else true()
+                stmt = select(
+                    _watched_time().label("total_time"), func.count(group_col.distinct()).label("total_plays")
+                ).where(h.c.user_id == numeric, since)
+                try:
+                    rows = self._rows(stmt, "users.get_watch_time_stats")
+                except TautulliDBError:
+                    rows = []
+            stats.extend(shaping.watch_time_stat(days, r) for r in rows)
+        return stats
+
+    def get_player_stats(self, user_id: Any = None, grouping: Any = None) -> list[dict[str, Any]]:
+        """Plays and time per player, most plays first; the platform of each player's newest row."""
+        if not context.allow_session_user(user_id):
+            return []
+        group_col = h.c.reference_id if shaping.grouping(grouping) else h.c.id
+        numeric = shaping.digit_id(user_id)
+        rows: list[dict[str, Any]] = []
+        if numeric is not None:
+            newest = (
+                select(h.c.player, func.max(h.c.id).label("newest_id"))
+                .where(h.c.user_id == numeric).group_by(h.c.player).subquery("newest")
+            )
+            platform_of = h.alias("newest_row")
+            totals = (
+                select(
+                    h.c.player, func.count(group_col.distinct()).label("total_plays"),
+                    _watched_time().label("total_time"),
+                )
+                .where(h.c.user_id == numeric).group_by(h.c.player).subquery("totals")
+            )
+            stmt = (
+                select(totals.c.player, totals.c.total_plays, totals.c.total_time, platform_of.c.platform)
+                .select_from(
+                    totals.join(newest, _same(newest.c.player, totals.c.player))
+                    .join(platform_of, platform_of.c.id == newest.c.newest_id)
+                )
+                .order_by(totals.c.total_plays.desc(), totals.c.total_time.desc(), totals.c.player)
+            )
+            try:
+                rows = self._rows(stmt, "users.get_player_stats")
+            except TautulliDBError:
+                rows = []
+        return [shaping.player_stat(n, r) for n, r in enumerate(rows)]
+
+    def get_recently_watched(self, user_id: Any = None, limit: Any = "10") -> list[dict[str, Any]]:
+        """The latest distinct items a user watched (tracks grouped by album), newest play of each."""
+        if not context.allow_session_user(user_id):
+            return []
+        limit = shaping.recent_limit(limit)
+        numeric = shaping.digit_id(user_id)
+        rows: list[dict[str, Any]] = []
+        if numeric is not None:
+            item_key = case((h.c.media_type == "track", h.c.parent_rating_key), else_=h.c.rating_key)
+            ranked = (
+                select(
+                    h.c.id.label("rid"),
+                    func.max(h.c.started).over(partition_by=item_key).label("newest"),
+                    _latest_row_per(item_key, h.c.started.desc(), h.c.id).label("pick"),
+                )
+                .select_from(m.join(h, m.c.id == h.c.id))
+                .where(h.c.user_id == numeric)
+                .subquery("ranked")
+            )
+            stmt = (
+                select(
+                    h.c.id, h.c.media_type, m.c.guid, h.c.rating_key, h.c.parent_rating_key,
+                    h.c.grandparent_rating_key, m.c.title, m.c.parent_title, m.c.grandparent_title,
+                    m.c.original_title, m.c.thumb, m.c.parent_thumb, m.c.grandparent_thumb, m.c.media_index,
+                    m.c.parent_media_index, m.c.year, m.c.originally_available_at, m.c.added_at, m.c.live,
+                    h.c.started, h.c.user,
+                )
+                .select_from(ranked.join(h, h.c.id == ranked.c.rid).join(m, m.c.id == h.c.id))
+                .where(ranked.c.pick == 1)
+                .order_by(ranked.c.newest.desc(), ranked.c.rid.desc())
+                .limit(int(limit))
+            )
+            try:
+                rows = self._rows(stmt, "users.get_recently_watched")
+            except TautulliDBError:
+                rows = []
+        return [shaping.recently_watched_row(r) for r in rows]
+
+    def get_users(self, include_deleted: bool = False) -> list[dict[str, Any]]:
+        """Every user, deleted ones only when asked."""
+        stmt = select(
+            u.c.id.label("row_id"), u.c.user_id, u.c.username, u.c.friendly_name, u.c.thumb, u.c.custom_avatar_url,
+            u.c.email, u.c.is_active, u.c.is_admin, u.c.is_home_user, u.c.is_allow_sync, u.c.is_restricted,
+            u.c.do_notify, u.c.keep_history, u.c.allow_guest, u.c.shared_libraries, u.c.filter_all,
+            u.c.filter_movies, u.c.filter_tv, u.c.filter_music, u.c.filter_photos,
+        )
+        if not include_deleted:
+            stmt = stmt.where(u.c.deleted_user == 0)
+        try:
+            rows = self._rows(stmt, "users.get_users")
+        except TautulliDBError:
+            return []
+        return [shaping.user_row(r) for r in rows]
+
+    def get_user_id(self, user: Any = None) -> Any:
+        """A user's id by user name, or None."""
+        if not user:
+            return None
+        try:
+            rows = self._rows(select(u.c.user_id).where(u.c.username == user).order_by(u.c.id).limit(1),
+                              "users.get_user_id")
+        except TautulliDBError:
+            return None
+        return rows[0]["user_id"] if rows else None
+
+    def get_user_names(self, kwargs: Mapping[str, Any] | None = None) -> list[dict[str, Any]] | None:
+        """Every active user's id and display name; a guest sees only themselves."""
+        stmt = select(u.c.user_id, _friendly_name().label("friendly_name")).where(u.c.deleted_user == 0)
+        if context.get_session_user_id():
+            stmt = stmt.where(u.c.user_id == _bind_id(context.get_session_user_id()))
+        try:
+            rows = self._rows(stmt, "users.get_user_names")
+        except TautulliDBError:
+            return None
+        return context.friendly_name_to_username(rows)
+
+    def get_tokens(self, user_id: Any = None) -> dict[str, Any]:
+        """A user's guest flag and tokens, or the defaults."""
+        if not user_id:
+            return shaping.default_tokens()
+        stmt = (
+            select(u.c.allow_guest, u.c.user_token, u.c.server_token)
+            .where(u.c.user_id == _bind_id(user_id), u.c.deleted_user == 0)
+            .order_by(u.c.id).limit(1)
+        )
+        try:
+            rows = self._rows(stmt, "users.get_tokens")
+        except TautulliDBError:
+            return shaping.default_tokens()
+        return rows[0] if rows else shaping.default_tokens()
+
+    def get_filters(self, user_id: Any = None) -> dict[str, Any]:
+        """A user's library filters, parsed."""
+        if not user_id:
+            return {}
+        stmt = (
+            select(u.c.filter_all, u.c.filter_movies, u.c.filter_tv, u.c.filter_music, u.c.filter_photos)
+            .where(u.c.user_id == _bind_id(user_id)).order_by(u.c.id).limit(1)
+        )
+        try:
+            rows = self._rows(stmt, "users.get_filters")
+        except TautulliDBError:
+            rows = []
+        return shaping.filters(rows[0] if rows else {})
+
+
+def _bind_id(value: Any) -> Any:
+    """An id argument as SQLite's INTEGER affinity would compare it: digit strings become numbers."""
+    if isinstance(value, str):
+        numeric = shaping.digit_id(value.strip())
+        if numeric is not None:
+            return numeric
+    return value
+
+
+def _same(left: Any, right: Any) -> ColumnElement[bool]:
+    """Equality that also pairs NULL with NULL (GROUP BY puts NULLs in one group)."""
+    return left.is_not_distinct_from(right)
+
+
+TWIN = SqlaUsers

@@ -1,0 +1,73 @@
+"""Tautulli-compatible facade of ``plexpy.users``: same class, method names and signatures as v2.17.2.
+
+Each method is one routed call; the ``users`` flag decides which twin answers (and whether the other is
+compared).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from plexpy import runtime
+from plexpy.domains.users.contract import OPERATIONS as _OPS
+
+__all__ = ["Users"]
+
+
+class Users:
+    """Users, as Tautulli's web interface and API call them."""
+
+    def __init__(self) -> None:
+        pass
+
+    def get_datatables_list(self, kwargs: Any = None, grouping: Any = None) -> Any:
+        """The users table (DataTables)."""
+        return runtime.route(_OPS["get_datatables_list"], kwargs=kwargs, grouping=grouping)
+
+    def get_datatables_unique_ips(self, user_id: Any = None, kwargs: Any = None) -> Any:
+        """A user's IP addresses (DataTables)."""
+        return runtime.route(_OPS["get_datatables_unique_ips"], user_id=user_id, kwargs=kwargs)
+
+    def get_details(self, user_id: Any = None, user: Any = None, email: Any = None,
+                    include_last_seen: bool = False) -> Any:
+        """A user's details, falling back to the built-in Local user."""
+        return runtime.route(_OPS["get_details"], user_id=user_id, user=user, email=email,
+                             include_last_seen=include_last_seen)
+
+    def get_user_details(self, user_id: Any = None, user: Any = None, email: Any = None,
+                         include_last_seen: bool = False) -> Any:
+        """A user's details or ``{}``."""
+        return runtime.route(_OPS["get_user_details"], user_id=user_id, user=user, email=email,
+                             include_last_seen=include_last_seen)
+
+    def get_watch_time_stats(self, user_id: Any = None, grouping: Any = None, query_days: Any = None) -> Any:
+        """Plays and time watched over the last N days."""
+        return runtime.route(_OPS["get_watch_time_stats"], user_id=user_id, grouping=grouping, query_days=query_days)
+
+    def get_player_stats(self, user_id: Any = None, grouping: Any = None) -> Any:
+        """Plays and time per player."""
+        return runtime.route(_OPS["get_player_stats"], user_id=user_id, grouping=grouping)
+
+    def get_recently_watched(self, user_id: Any = None, limit: Any = "10") -> Any:
+        """The latest items a user watched."""
+        return runtime.route(_OPS["get_recently_watched"], user_id=user_id, limit=limit)
+
+    def get_users(self, include_deleted: bool = False) -> Any:
+        """Every user."""
+        return runtime.route(_OPS["get_users"], include_deleted=include_deleted)
+
+    def get_user_id(self, user: Any = None) -> Any:
+        """A user's id by user name."""
+        return runtime.route(_OPS["get_user_id"], user=user)
+
+    def get_user_names(self, kwargs: Any = None) -> Any:
+        """Every user's id and display name."""
+        return runtime.route(_OPS["get_user_names"], kwargs=kwargs)
+
+    def get_tokens(self, user_id: Any = None) -> Any:
+        """A user's guest flag and tokens."""
+        return runtime.route(_OPS["get_tokens"], user_id=user_id)
+
+    def get_filters(self, user_id: Any = None) -> Any:
+        """A user's library filters."""
+        return runtime.route(_OPS["get_filters"], user_id=user_id)

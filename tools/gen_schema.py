@@ -1,0 +1,162 @@
+"""Generate plexpy/db/schema.py from the fresh Tautulli v2.17.2 database of the legacy corpus.
+
+Reads only SQLite's own facts about the file (``sqlite_master``, ``PRAGMA table_info``,
+``PRAGMA index_list`` and ``PRAGMA index_info``), opened read-only and immutable so the
+WAL file beside it is never touched, and writes one Core ``Table`` per application table.
+
+Usage:
+    python tools/gen_schema.py [SOURCE_DB] [OUTPUT_PY]
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+import sys
+from pathlib import Path
+from urllib.parse import quote
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_SOURCE = ROOT / "tests" / "data" / "legacy_corpus" / "fresh_v2.17.2.db"
+DEFAULT_OUTPUT = ROOT / "plexpy" / "db" / "schema.py"
+
+_TYPES = {"INTEGER": "INTEGER", "TEXT": "TEXT", "": "Untyped()"}
+
+_PRELUDE = '''\
+"""Do not edit; generated from {source} by tools/gen_schema.py.
+
+The Tautulli v2.17.2 schema as a fresh install creates it: the one table definition of
+the project. Column order, declared types (including the untyped
+``session_history_media_info.subtitle_forced``), stored default text, NOT NULL,
+AUTOINCREMENT keys, inline UNIQUE constraints (named ``sqlite_autoindex_<table>_N`` by
+SQLite) and explicit index names are those of the fresh database.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import (
+    INTEGER,
+    TEXT,
+    Column,
+    Index,
+    MetaData,
+    Table,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.types import UserDefinedType
+
+__all__ = [
+    "TABLES",
+    "Untyped",
+{names}]
+
+
+class Untyped(UserDefinedType[Any]):
+    """A column declared without a type: no affinity on SQLite, TEXT elsewhere."""
+
+    cache_ok = True
+
+    def get_col_spec(self, **kw: Any) -> str:
+        """Render the type for backends without an untyped column."""
+        return "TEXT"
+
+
+@compiles(Untyped, "sqlite")
+def _untyped_sqlite(type_: Untyped, compiler: Any, **kw: Any) -> str:
+    return ""
+
+
+metadata = MetaData()
+'''
+
+
+def _open(path: Path) -> sqlite3.Connection:
+    uri = f"file:{quote(str(path.resolve()))}?mode=ro&immutable=1"
+    return sqlite3.connect(uri, uri=True)
+
+
+def _q(value: str) -> str:
+    """Return a double-quoted Python literal for ``value``."""
+    return json.dumps(value)
+
+
+def _qi(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _column(row: tuple, single_pk_ai: bool) -> str:
+    _cid, name, ctype, notnull, default, pk = row
+    args = [_q(name), _TYPES[ctype.upper()]]
+    if pk:
+        args.append("primary_key=True")
+        args.append("nullable=True")  # a rowid alias, declared without NOT NULL
+        if not single_pk_ai:
+            args.append("autoincrement=False")
+    elif notnull:
+        args.append("nullable=False")
+    if default is not None:
+        args.append(f"server_default=text({_q(default)})")
+    return f"    Column({', '.join(args)}),"
+
+
+def _table(conn: sqlite3.Connection, name: str, sql: str) -> str:
+    cols = conn.execute(f"PRAGMA table_info({_qi(name)})").fetchall()
+    autoinc = bool(re.search(r"\bAUTOINCREMENT\b", sql, re.IGNORECASE))
+    lines = [f"{name} = Table(", f"    {_q(name)},", "    metadata,"]
+    lines += [_column(c, autoinc) for c in cols]
+    # index_list lists newest first; sqlite_autoindex numbers give the constraint order.
+    indexes = conn.execute(f"PRAGMA index_list({_qi(name)})").fetchall()
+    uniques = sorted((i for i in indexes if i[3] == "u"), key=lambda i: int(i[1].rsplit("_", 1)[1]))
+    for _seq, iname, _unique, _origin, _partial in uniques:
+        keys = [r[2] for r in conn.execute(f"PRAGMA index_info({_qi(iname)})")]
+        lines.append(f"    UniqueConstraint({', '.join(map(_q, keys))}),")
+    created = conn.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL ORDER BY rowid",
+        (name,),
+    ).fetchall()
+    unique_by_name = {i[1]: i[2] for i in indexes}
+    for (iname,) in created:
+        keys = [r[2] for r in conn.execute(f"PRAGMA index_info({_qi(iname)})")]
+        flag = ", unique=True" if unique_by_name[iname] else ""
+        lines.append(f"    Index({_q(iname)}, {', '.join(map(_q, keys))}{flag}),")
+    if autoinc:
+        lines.append("    sqlite_autoincrement=True,")
+    lines.append(")")
+    return "\n".join(lines)
+
+
+def generate(source: Path) -> str:
+    """Return the text of schema.py for the database at ``source``."""
+    conn = _open(source)
+    try:
+        tables = conn.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY rowid"
+        ).fetchall()
+        try:
+            shown = source.resolve().relative_to(ROOT)
+        except ValueError:
+            shown = source.name
+        names = "".join(f'    "{n}",\n' for n in sorted(["metadata", *(n for n, _ in tables)]))
+        parts = [_PRELUDE.format(source=shown.as_posix() if isinstance(shown, Path) else shown, names=names)]
+        parts += ["\n" + _table(conn, n, s) + "\n" for n, s in tables]
+        parts.append("\nTABLES: dict[str, Table] = {\n" + "".join(f"    {_q(n)}: {n},\n" for n, _ in tables) + "}\n")
+        return "".join(parts)
+    finally:
+        conn.close()
+
+
+def main(argv: list[str]) -> int:
+    """Write schema.py; return the exit status."""
+    source = Path(argv[1]) if len(argv) > 1 else DEFAULT_SOURCE
+    output = Path(argv[2]) if len(argv) > 2 else DEFAULT_OUTPUT
+    output.write_text(generate(source), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
