@@ -1,0 +1,142 @@
+"""Replay a recorded script of Tautulli write calls and compare every return value and the final database.
+
+Each step runs in order on a copy of the recorded database at its own clock, zone and config; ``Export``
+steps build ``Export(**init)`` and set ``attrs`` before the call; files a step names (``import_source.db``)
+are copied from beside the script first, since Tautulli deletes what it imports.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import tempfile
+import time
+from collections.abc import Callable, Mapping, Sequence
+from contextlib import ExitStack
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from plexpy import bootstrap, config, runtime
+from plexpy.commands.replay import RecordResult, judge, load_records, record_context, resolve_target
+from plexpy.db.state import StateDifference, compare_state, dump_state
+
+__all__ = ["WritesResult", "replay_writes"]
+
+#: Keyword arguments that name a file beside the script (copied into the work folder first).
+_FILE_ARGUMENTS = ("database",)
+
+
+@dataclass(slots=True)
+class WritesResult:
+    """Every step's verdict and the final-state comparison."""
+
+    steps: list[RecordResult]
+    state_differences: list[StateDifference] = field(default_factory=list)
+    backend: str = "legacy"
+    mode: str | None = None
+    report_dir: Path | None = None
+
+    @property
+    def passed(self) -> int:
+        """Steps whose return value matched, plus the final state when it matched."""
+        return sum(s.passed for s in self.steps) + (0 if self.state_differences else 1)
+
+    @property
+    def failed(self) -> int:
+        """Steps that did not match, plus the final state when it differed."""
+        return sum(not s.passed for s in self.steps) + (1 if self.state_differences else 0)
+
+
+def _call_step(step: Mapping[str, Any], workdir: Path, script_dir: Path) -> Any:
+    kwargs = dict(step.get("kwargs") or {})
+    for key in _FILE_ARGUMENTS:
+        value = kwargs.get(key)
+        if isinstance(value, str) and value and not Path(value).is_absolute() and (script_dir / value).exists():
+            copy = workdir / f"step{step.get('step')}-{Path(value).name}"
+            shutil.copy2(script_dir / value, copy)
+            kwargs[key] = str(copy)
+    target = str(step["target"])
+    if "init" in step or "attrs" in step:
+        module_name, _, path = target.partition(":")
+        class_name, _, method = path.partition(".")
+        cls = resolve_target(f"{module_name}:{class_name}")
+        obj = cls(**dict(step.get("init") or {}))
+        for name, value in (step.get("attrs") or {}).items():
+            setattr(obj, name, value)
+        return getattr(obj, method)(**kwargs)
+    return resolve_target(target)(**kwargs)
+
+
+def _replay_step(step: Mapping[str, Any], workdir: Path, script_dir: Path) -> RecordResult:
+    base = {"id": str(step.get("id")), "domain": str(step.get("domain") or "writes"), "target": str(step["target"])}
+    try:
+        resolve_target(str(step["target"]).split(".")[0] if "init" in step else str(step["target"]))
+    except LookupError as exc:
+        return RecordResult(**base, passed=False, difference=f"not implemented: {exc}", seconds=0.0)
+    outcome: Any = None
+    error: BaseException | None = None
+    with record_context(step, workdir):
+        started = time.perf_counter()
+        try:
+            outcome = _call_step(step, workdir, script_dir)
+        except Exception as exc:
+            error = exc
+        seconds = time.perf_counter() - started
+        difference, tolerances = judge({**step, "ordered": True}, outcome, error)
+    return RecordResult(**base, passed=difference is None, difference=difference, seconds=seconds,
+                        tolerances=dict(tolerances))
+
+
+def replay_writes(
+    writes: str | Path,
+    db: str | Path,
+    final_state: str | Path | None = None,
+    *,
+    backend: str = "legacy",
+    mode: str | None = None,
+    router_factory: Callable[[config.Settings], Any] | None = None,
+    stop_after: int | None = None,
+    progress: Callable[[RecordResult], None] | None = None,
+) -> WritesResult:
+    """Run the write script on a copy of ``db`` and compare return values and the final state.
+
+    Args:
+        writes: the JSON-lines write script.
+        db: the database the script starts from (never modified).
+        final_state: the recorded final state (``final_state.json``); None skips that comparison.
+        backend: which path applies every write (``legacy`` or ``sqlalchemy``).
+        mode: a routing mode for every domain instead of ``backend``.
+        router_factory: builds the router from settings (the shim's router in shadow modes).
+        stop_after: run only the first N steps (the final state is then not compared).
+        progress: called after each step.
+    """
+    script_dir = Path(writes).resolve().parent
+    steps: Sequence[Mapping[str, Any]] = load_records(writes)
+    if stop_after is not None:
+        steps = steps[:stop_after]
+    with ExitStack() as stack:
+        workdir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="tautulli-db-writes-")))
+        copy = workdir / "tautulli.db"
+        shutil.copy2(db, copy)
+        settings = config.load(None, environ={}, overrides={
+            "db_url": f"sqlite:///{copy}", "data_dir": str(workdir), "timezone": "UTC",
+            "backends": {"default": mode or backend},
+        })
+        router = router_factory(settings) if router_factory is not None else None
+        rt = bootstrap.build(settings, router=router)
+        stack.callback(rt.close)
+        stack.enter_context(runtime.use(rt))
+        results = []
+        for step in steps:
+            result = _replay_step(step, workdir, script_dir)
+            results.append(result)
+            if progress is not None:
+                progress(result)
+        differences: list[StateDifference] = []
+        if final_state is not None and stop_after is None:
+            expected = json.loads(Path(final_state).read_text(encoding="utf-8"))
+            differences = compare_state(expected, dump_state(rt.engine, list(expected)))
+        report_dir = getattr(router, "finish", lambda: None)()
+    return WritesResult(steps=results, state_differences=differences, backend=backend, mode=mode,
+                        report_dir=report_dir)
