@@ -7,6 +7,7 @@ interrupts a SQLite statement through a progress handler and becomes ``statement
 from __future__ import annotations
 
 import contextlib
+import contextvars
 from collections.abc import Iterator
 from typing import Any
 
@@ -17,9 +18,14 @@ from sqlalchemy.pool import StaticPool
 
 from plexpy.db.errors import translating
 from plexpy.db.localtime import SQL_FUNCTIONS
+from plexpy.db.retry import on_locked
 from shim import deadline
 
-__all__ = ["build_engine", "connect", "guarded"]
+__all__ = ["build_engine", "connect", "guarded", "transaction"]
+
+_pinned: contextvars.ContextVar[tuple[Engine, Connection] | None] = contextvars.ContextVar(
+    "tautulli_pinned_connection", default=None
+)
 
 _VALID_JOURNAL = {"DELETE", "TRUNCATE", "PERSIST", "MEMORY", "WAL", "OFF"}
 _VALID_SYNC = {"OFF", "NORMAL", "FULL", "EXTRA"}
@@ -42,7 +48,8 @@ def _install_sqlite_hooks(engine: Engine, *, journal_mode: str, synchronous: str
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Connection) -> None:
-        conn.exec_driver_sql("BEGIN")
+        immediate = conn.get_execution_options().get("tautulli_begin") == "IMMEDIATE"
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
 def build_engine(
@@ -99,6 +106,52 @@ def guarded(conn: Connection) -> Iterator[Connection]:
 
 @contextlib.contextmanager
 def connect(engine: Engine, op: str = "query") -> Iterator[Connection]:
-    """A connection in a transaction, with the deadline applied and errors translated."""
+    """A connection in a transaction, with the deadline applied and errors translated.
+
+    Inside :func:`transaction` on the same engine, this is that transaction's connection.
+    """
+    pinned = _pinned.get()
+    if pinned is not None and pinned[0] is engine:
+        with translating(op, SQLAlchemyError), guarded(pinned[1]) as guarded_conn:
+            yield guarded_conn
+        return
     with translating(op, SQLAlchemyError), engine.begin() as conn, guarded(conn) as guarded_conn:
         yield guarded_conn
+
+
+@contextlib.contextmanager
+def transaction(engine: Engine, op: str = "write", *, rollback: bool = False) -> Iterator[Connection]:
+    """One write transaction (``BEGIN IMMEDIATE`` on SQLite) that every :func:`connect` inside joins.
+
+    A nested block becomes a savepoint. ``rollback=True`` undoes the block at the end (write verification).
+    Waiting for the write lock is bounded, then :class:`TautulliDBError` reaches the caller.
+    """
+    pinned = _pinned.get()
+    if pinned is not None and pinned[0] is engine:
+        with translating(op, SQLAlchemyError):
+            nested = pinned[1].begin_nested()
+        try:
+            yield pinned[1]
+        except BaseException:
+            nested.rollback()
+            raise
+        with translating(op, SQLAlchemyError):
+            nested.rollback() if rollback else nested.commit()
+        return
+    with translating(op, SQLAlchemyError):
+        conn = engine.connect().execution_options(tautulli_begin="IMMEDIATE")
+    try:
+        with translating(op, SQLAlchemyError):
+            trans = on_locked(conn.begin)
+        token = _pinned.set((engine, conn))
+        try:
+            yield conn
+        except BaseException:
+            trans.rollback()
+            raise
+        finally:
+            _pinned.reset(token)
+        with translating(op, SQLAlchemyError):
+            trans.rollback() if rollback else trans.commit()
+    finally:
+        conn.close()

@@ -8,10 +8,11 @@ deadline set by the shim interrupts a running statement. Holds no domain SQL.
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,7 @@ import structlog
 
 from plexpy.db.errors import TautulliDBError, translating
 from plexpy.db.localtime import SQL_FUNCTIONS
+from plexpy.db.retry import on_locked
 from shim import deadline
 
 __all__ = ["Row", "SqliteExecutor"]
@@ -129,21 +131,53 @@ class SqliteExecutor:
         rows = self.select(query, args)
         return rows[0] if rows else {}
 
-    def action(self, query: str, args: Sequence[Any] | None = None) -> int:
-        """Run one statement in its own immediate transaction; return the number of changed rows."""
+    @contextlib.contextmanager
+    def transaction(self, *, rollback: bool = False) -> Iterator[sqlite3.Connection]:
+        """One ``BEGIN IMMEDIATE`` transaction on this thread's connection for the whole block.
+
+        Every :meth:`action` inside joins it, so a write function is all or nothing. A nested block becomes a
+        savepoint. ``rollback=True`` undoes everything at the end (write verification). Waiting for the write
+        lock is bounded: busy timeout, then a few retries, then :class:`TautulliDBError` — never a silent drop.
+        """
         conn = self.connection()
-        with _WRITE_LOCK, translating("action", sqlite3.Error):
-            if conn.in_transaction:
-                cursor = self._execute(conn, query, args or ())
-                return cursor.rowcount
-            conn.execute("BEGIN IMMEDIATE")
+        depth = getattr(self._local, "depth", 0)
+        with _WRITE_LOCK:
+            if depth:
+                name = f"tdb_sp{depth}"
+                conn.execute(f"SAVEPOINT {name}")
+                self._local.depth = depth + 1
+                try:
+                    yield conn
+                except BaseException:
+                    conn.execute(f"ROLLBACK TO {name}")
+                    conn.execute(f"RELEASE {name}")
+                    raise
+                finally:
+                    self._local.depth = depth
+                if rollback:
+                    conn.execute(f"ROLLBACK TO {name}")
+                conn.execute(f"RELEASE {name}")
+                return
+            with translating("begin", sqlite3.Error):
+                on_locked(lambda: conn.execute("BEGIN IMMEDIATE"))
+            self._local.depth = 1
             try:
-                cursor = self._execute(conn, query, args or ())
-                conn.execute("COMMIT")
+                yield conn
             except BaseException:
                 conn.execute("ROLLBACK")
                 raise
-            self._local.last_insert_id = cursor.lastrowid or 0
+            finally:
+                self._local.depth = 0
+            with translating("commit", sqlite3.Error):
+                conn.execute("ROLLBACK" if rollback else "COMMIT")
+
+    def action(self, query: str, args: Sequence[Any] | None = None) -> int:
+        """Run one statement (in its own transaction unless inside :meth:`transaction`); return changed rows."""
+        with self.transaction() as conn, translating("action", sqlite3.Error):
+            cursor = self._execute(conn, query, args or ())
+            inserted = query.lstrip().split(None, 1)[0].upper() in ("INSERT", "REPLACE") and cursor.rowcount > 0
+            # Tautulli opens a connection per call, so its last insert id is 0 unless that call inserted.
+            self._local.last_insert_id = (cursor.lastrowid or 0) if inserted else 0
             return cursor.rowcount
 
     def upsert(self, table_name: str, value_dict: Mapping[str, Any], key_dict: Mapping[str, Any]) -> str:
