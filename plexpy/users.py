@@ -71,3 +71,18 @@ class Users:
     def get_filters(self, user_id: Any = None) -> Any:
         """A user's library filters."""
         return runtime.route(_OPS["get_filters"], user_id=user_id)
+
+    def set_config(self, user_id: Any = None, friendly_name: Any = "", custom_thumb: Any = "", do_notify: Any = 1,
+                   keep_history: Any = 1, allow_guest: Any = 1) -> Any:
+        """Store a user's settings."""
+        return runtime.route(_OPS["set_config"], user_id=user_id, friendly_name=friendly_name,
+                             custom_thumb=custom_thumb, do_notify=do_notify, keep_history=keep_history,
+                             allow_guest=allow_guest)
+
+    def delete(self, user_id: Any = None, row_ids: Any = None, purge_only: bool = False) -> Any:
+        """Purge a user's history and mark the user deleted."""
+        return runtime.route(_OPS["delete"], user_id=user_id, row_ids=row_ids, purge_only=purge_only)
+
+    def undelete(self, user_id: Any = None, username: Any = None) -> Any:
+        """Mark a deleted user active again."""
+        return runtime.route(_OPS["undelete"], user_id=user_id, username=username)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from sqlalchemy import create_engine, event
@@ -21,10 +21,13 @@ from plexpy.db.localtime import SQL_FUNCTIONS
 from plexpy.db.retry import on_locked
 from shim import deadline
 
-__all__ = ["build_engine", "connect", "guarded", "transaction"]
+__all__ = ["after_commit", "build_engine", "connect", "guarded", "transaction", "vacuum"]
 
 _pinned: contextvars.ContextVar[tuple[Engine, Connection] | None] = contextvars.ContextVar(
     "tautulli_pinned_connection", default=None
+)
+_after_commit: contextvars.ContextVar[list[Callable[[], Any]] | None] = contextvars.ContextVar(
+    "tautulli_after_commit", default=None
 )
 
 _VALID_JOURNAL = {"DELETE", "TRUNCATE", "PERSIST", "MEMORY", "WAL", "OFF"}
@@ -48,7 +51,10 @@ def _install_sqlite_hooks(engine: Engine, *, journal_mode: str, synchronous: str
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Connection) -> None:
-        immediate = conn.get_execution_options().get("tautulli_begin") == "IMMEDIATE"
+        options = conn.get_execution_options()
+        if options.get("isolation_level") == "AUTOCOMMIT":
+            return
+        immediate = options.get("tautulli_begin") == "IMMEDIATE"
         conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
@@ -131,7 +137,8 @@ def transaction(engine: Engine, op: str = "write", *, rollback: bool = False) ->
         with translating(op, SQLAlchemyError):
             nested = pinned[1].begin_nested()
         try:
-            yield pinned[1]
+            with translating(op, SQLAlchemyError):
+                yield pinned[1]
         except BaseException:
             nested.rollback()
             raise
@@ -144,14 +151,39 @@ def transaction(engine: Engine, op: str = "write", *, rollback: bool = False) ->
         with translating(op, SQLAlchemyError):
             trans = on_locked(conn.begin)
         token = _pinned.set((engine, conn))
+        pending: list[Callable[[], Any]] = []
+        pending_token = _after_commit.set(pending)
         try:
-            yield conn
+            with translating(op, SQLAlchemyError):
+                yield conn
         except BaseException:
             trans.rollback()
             raise
         finally:
             _pinned.reset(token)
+            _after_commit.reset(pending_token)
         with translating(op, SQLAlchemyError):
             trans.rollback() if rollback else trans.commit()
     finally:
         conn.close()
+    if not rollback:
+        for func in pending:
+            func()
+
+
+def after_commit(func: Callable[[], Any]) -> None:
+    """Run ``func`` once the current :func:`transaction` commits (now, outside one); never after a rollback."""
+    pending = _after_commit.get()
+    if pending is None:
+        func()
+    else:
+        pending.append(func)
+
+
+def vacuum(engine: Engine) -> None:
+    """``VACUUM`` the database outside any transaction (a documented maintenance statement)."""
+    with (
+        translating("vacuum", SQLAlchemyError),
+        engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn,
+    ):
+        on_locked(lambda: conn.exec_driver_sql("VACUUM"))

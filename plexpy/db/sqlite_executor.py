@@ -161,6 +161,7 @@ class SqliteExecutor:
             with translating("begin", sqlite3.Error):
                 on_locked(lambda: conn.execute("BEGIN IMMEDIATE"))
             self._local.depth = 1
+            self._local.after_commit = []
             try:
                 yield conn
             except BaseException:
@@ -168,8 +169,25 @@ class SqliteExecutor:
                 raise
             finally:
                 self._local.depth = 0
+                pending, self._local.after_commit = self._local.after_commit, []
             with translating("commit", sqlite3.Error):
                 conn.execute("ROLLBACK" if rollback else "COMMIT")
+        if not rollback:
+            for func in pending:
+                func()
+
+    def after_commit(self, func: Callable[[], Any]) -> None:
+        """Run ``func`` once the current transaction commits (now, outside one); never after a rollback."""
+        if getattr(self._local, "depth", 0):
+            self._local.after_commit.append(func)
+        else:
+            func()
+
+    def vacuum(self) -> None:
+        """``VACUUM`` the file (outside any transaction), as Tautulli does after deletes."""
+        conn = self.connection()
+        with _WRITE_LOCK, translating("vacuum", sqlite3.Error):
+            on_locked(lambda: conn.execute("VACUUM"))
 
     def action(self, query: str, args: Sequence[Any] | None = None) -> int:
         """Run one statement (in its own transaction unless inside :meth:`transaction`); return changed rows."""

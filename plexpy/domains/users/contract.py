@@ -80,6 +80,19 @@ class UsersOps(Protocol):
         """A user's parsed library filters."""
         ...
 
+    def set_config(self, user_id: Any = None, friendly_name: Any = "", custom_thumb: Any = "", do_notify: Any = 1,
+                   keep_history: Any = 1, allow_guest: Any = 1) -> None:
+        """Store a user's settings (a friendly name equal to the user name is stored as NULL)."""
+        ...
+
+    def delete(self, user_id: Any = None, row_ids: Any = None, purge_only: bool = False) -> Any:
+        """Purge a user's history, then mark the user deleted (unless ``purge_only``)."""
+        ...
+
+    def undelete(self, user_id: Any = None, username: Any = None) -> Any:
+        """Mark a deleted user active again."""
+        ...
+
 
 OPERATIONS: Final = operations("users", {
     "get_datatables_list": Operation.read(ordered_when=request_is_ordered),
@@ -94,5 +107,10 @@ OPERATIONS: Final = operations("users", {
     "get_user_names": Operation.read(Ordering.MULTISET),
     "get_tokens": Operation.read(),
     "get_filters": Operation.read(),
+    "set_config": Operation.write(tables=("users",)),
+    "delete": Operation.write(
+        tables=("users", "session_history", "session_history_media_info", "session_history_metadata")
+    ),
+    "undelete": Operation.write(tables=("users",)),
 })
 

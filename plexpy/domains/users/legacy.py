@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+import structlog
+
 from plexpy import context
 from plexpy.datatables import DataTablesError, resolve
 from plexpy.datatables.legacy_sql import run_page
@@ -14,6 +16,8 @@ from plexpy.domains.users import shaping
 from plexpy.domains.users.refresh import refresh_users
 
 __all__ = ["TWIN", "LegacyUsers"]
+
+log = structlog.get_logger(__name__)
 
 _FRIENDLY = ("CASE WHEN u.friendly_name IS NULL OR TRIM(u.friendly_name) = '' "
              "THEN u.username ELSE u.friendly_name END")
@@ -112,6 +116,14 @@ WHERE u.deleted_user = 0 {{guest}}"""
 _TOKENS = "SELECT allow_guest, user_token, server_token FROM users WHERE user_id = ? AND deleted_user = 0"
 
 _FILTERS = "SELECT filter_all, filter_movies, filter_tv, filter_music, filter_photos FROM users WHERE user_id = ?"
+
+_USERNAME = "SELECT username FROM users WHERE user_id = ?"
+_USER_IDS_OF_ROWS = "SELECT user_id FROM users WHERE id IN ({marks})"
+_HISTORY_IDS_OF_USER = "SELECT id FROM session_history WHERE user_id = ?"
+_DELETE_IDS = "DELETE FROM {table} WHERE id IN ({marks})"
+_MARK_DELETED = "UPDATE users SET deleted_user = 1, keep_history = 0, do_notify = 0 WHERE user_id = ?"
+_USER_BY = "SELECT id FROM users WHERE {column} = ?"
+_MARK_UNDELETED = "UPDATE users SET deleted_user = 0, keep_history = 1, do_notify = 1 WHERE {column} = ?"
 
 
 class LegacyUsers:
@@ -277,6 +289,72 @@ class LegacyUsers:
         except TautulliDBError:
             row = {}
         return shaping.filters(row)
+
+    def set_config(self, user_id: Any = None, friendly_name: Any = "", custom_thumb: Any = "", do_notify: Any = 1,
+                   keep_history: Any = 1, allow_guest: Any = 1) -> None:
+        """Store a user's settings (a friendly name equal to the user name is stored as NULL)."""
+        if shaping.digit_id(user_id) is None:
+            return
+        try:
+            with self._db.transaction():
+                username = self._db.select_single(_USERNAME, [user_id]).get("username")
+                values = shaping.config_values(username, friendly_name, custom_thumb, do_notify, keep_history,
+                                               allow_guest)
+                self._db.upsert("users", values, {"user_id": user_id})
+        except TautulliDBError:
+            log.warning("users.set_config_failed", user_id=user_id)
+
+    def delete(self, user_id: Any = None, row_ids: Any = None, purge_only: bool = False) -> Any:
+        """Purge a user's history (three tables, then VACUUM), then mark the user deleted unless ``purge_only``."""
+        if row_ids:
+            ids = shaping.row_ids(row_ids)
+            rows = self._db.select(_USER_IDS_OF_ROWS.format(marks=",".join("?" * len(ids))), ids)
+            return all([self.delete(user_id=r["user_id"], purge_only=purge_only) for r in rows])  # noqa: C419 - every delete runs
+        if shaping.digit_id(user_id) is None:
+            return False
+        with self._db.transaction():
+            purged = self._purge_history(user_id)
+            if purge_only:
+                return purged
+            try:
+                self._db.action(_MARK_DELETED, [user_id])
+            except TautulliDBError:
+                log.warning("users.delete_failed", user_id=user_id)
+                return None
+            return purged
+
+    def undelete(self, user_id: Any = None, username: Any = None) -> Any:
+        """Mark a deleted user active again; False when the user is unknown."""
+        if user_id and shaping.digit_id(user_id) is not None:
+            column, value = "user_id", user_id
+        elif username:
+            column, value = "username", username
+        else:
+            return None
+        try:
+            with self._db.transaction():
+                if not self._db.select(_USER_BY.format(column=column), [value]):
+                    return False
+                self._db.action(_MARK_UNDELETED.format(column=column), [value])
+                return True
+        except TautulliDBError:
+            log.warning("users.undelete_failed", column=column)
+            return None
+
+    def _purge_history(self, user_id: Any) -> bool:
+        ids = [r["id"] for r in self._db.select(_HISTORY_IDS_OF_USER, [user_id])]
+        if not ids:
+            return True
+        try:
+            with self._db.transaction():  # a savepoint: a failed purge leaves no table half-purged
+                for table in shaping.HISTORY_TABLES:
+                    for chunk in shaping.chunks(ids):
+                        self._db.action(_DELETE_IDS.format(table=table, marks=",".join("?" * len(chunk))), chunk)
+        except TautulliDBError:
+            log.warning("users.purge_failed", user_id=user_id)
+            return False
+        self._db.after_commit(self._db.vacuum)
+        return True
 
 
 TWIN = LegacyUsers

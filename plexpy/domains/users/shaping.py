@@ -13,8 +13,11 @@ from plexpy import common, context
 
 __all__ = [
     "DATATABLES_EMPTY",
+    "HISTORY_TABLES",
     "LIST_ALIASES",
     "UNIQUE_IP_ALIASES",
+    "chunks",
+    "config_values",
     "datatables_result",
     "default_details",
     "default_tokens",
@@ -26,6 +29,7 @@ __all__ = [
     "query_days",
     "recent_limit",
     "recently_watched_row",
+    "row_ids",
     "unique_ip_row",
     "user_details",
     "user_row",
@@ -228,6 +232,36 @@ def user_row(item: Mapping[str, Any]) -> dict[str, Any]:
 def default_tokens() -> dict[str, Any]:
     """``get_tokens`` when the user is unknown."""
     return {"allow_guest": 0, "user_token": "", "server_token": ""}
+
+
+def config_values(username: Any, friendly_name: Any, custom_thumb: Any, do_notify: Any, keep_history: Any,
+                  allow_guest: Any) -> dict[str, Any]:
+    """The columns ``set_config`` stores (a friendly name equal to the user name becomes NULL)."""
+    return {
+        "friendly_name": None if username == friendly_name else friendly_name,
+        "custom_avatar_url": custom_thumb, "do_notify": do_notify, "keep_history": keep_history,
+        "allow_guest": allow_guest,
+    }
+
+
+def row_ids(value: Any) -> list[int]:
+    """Comma-separated row ids as ints; a non-numeric id becomes 0 (Tautulli's cast)."""
+    out = []
+    for part in str(value).split(","):
+        try:
+            out.append(int(part))
+        except ValueError:
+            out.append(0)
+    return out
+
+
+def chunks(ids: list[int], size: int = 999) -> list[list[int]]:
+    """Id lists no longer than SQLite's historical variable limit."""
+    return [ids[i : i + size] for i in range(0, len(ids), size)]
+
+
+#: The three history tables a purge empties, in Tautulli's order.
+HISTORY_TABLES = ("session_history", "session_history_media_info", "session_history_metadata")
 
 
 def filters(row: Mapping[str, Any]) -> dict[str, Any]:

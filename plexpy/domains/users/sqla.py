@@ -10,21 +10,26 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import Select, case, func, null, select, true
+import structlog
+from sqlalchemy import Select, case, delete, func, null, select, true, update
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.sql.elements import ColumnElement
 
 from plexpy import context
 from plexpy.datatables import DataTablesError, resolve
 from plexpy.datatables.sqla_sql import run_page
-from plexpy.db.engine import connect
+from plexpy.db.engine import after_commit, connect, transaction, vacuum
 from plexpy.db.errors import TautulliDBError
 from plexpy.db.schema import session_history, session_history_media_info, session_history_metadata, users
 from plexpy.db.sqlfuncs import nocase_equals
+from plexpy.db.upsert import upsert
 from plexpy.domains.users import shaping
 from plexpy.domains.users.refresh import refresh_users
 
 __all__ = ["TWIN", "SqlaUsers"]
+
+log = structlog.get_logger(__name__)
 
 h = session_history
 m = session_history_metadata
@@ -368,6 +373,82 @@ class SqlaUsers:
         except TautulliDBError:
             rows = []
         return shaping.filters(rows[0] if rows else {})
+
+    def set_config(self, user_id: Any = None, friendly_name: Any = "", custom_thumb: Any = "", do_notify: Any = 1,
+                   keep_history: Any = 1, allow_guest: Any = 1) -> None:
+        """Store a user's settings (a friendly name equal to the user name is stored as NULL)."""
+        numeric = shaping.digit_id(user_id)
+        if numeric is None:
+            return
+        try:
+            with transaction(self._engine, "users.set_config") as conn:
+                username = conn.execute(
+                    select(u.c.username).where(u.c.user_id == numeric).order_by(u.c.id).limit(1)
+                ).scalar()
+                values = shaping.config_values(username, friendly_name, custom_thumb, do_notify, keep_history,
+                                               allow_guest)
+                upsert(conn, u, values, {"user_id": numeric})
+        except TautulliDBError:
+            log.warning("users.set_config_failed", user_id=user_id)
+
+    def delete(self, user_id: Any = None, row_ids: Any = None, purge_only: bool = False) -> Any:
+        """Purge a user's history (three tables, then VACUUM), then mark the user deleted unless ``purge_only``."""
+        if row_ids:
+            ids = shaping.row_ids(row_ids)
+            rows = self._rows(select(u.c.user_id).where(u.c.id.in_(ids)).order_by(u.c.user_id), "users.delete")
+            return all([self.delete(user_id=r["user_id"], purge_only=purge_only) for r in rows])  # noqa: C419 - every delete runs
+        numeric = shaping.digit_id(user_id)
+        if numeric is None:
+            return False
+        with transaction(self._engine, "users.delete") as conn:
+            purged = self._purge_history(numeric)
+            if purge_only:
+                return purged
+            try:
+                conn.execute(update(u).where(u.c.user_id == numeric).values(deleted_user=1, keep_history=0,
+                                                                             do_notify=0))
+            except SQLAlchemyError:
+                log.warning("users.delete_failed", user_id=user_id)
+                return None
+            return purged
+
+    def undelete(self, user_id: Any = None, username: Any = None) -> Any:
+        """Mark a deleted user active again; False when the user is unknown."""
+        if user_id and shaping.digit_id(user_id) is not None:
+            match = u.c.user_id == shaping.digit_id(user_id)
+        elif username:
+            match = u.c.username == username
+        else:
+            return None
+        try:
+            with transaction(self._engine, "users.undelete") as conn:
+                if conn.execute(select(u.c.id).where(match).limit(1)).first() is None:
+                    return False
+                conn.execute(update(u).where(match).values(deleted_user=0, keep_history=1, do_notify=1))
+                return True
+        except TautulliDBError:
+            log.warning("users.undelete_failed")
+            return None
+
+    def _purge_history(self, user_id: int) -> bool:
+        with connect(self._engine, "users.delete") as conn:
+            ids = list(conn.execute(select(h.c.id).where(h.c.user_id == user_id).order_by(h.c.id)).scalars())
+        if not ids:
+            return True
+        try:
+            with transaction(self._engine, "users.delete") as conn:  # a savepoint inside the caller's transaction
+                for name in shaping.HISTORY_TABLES:
+                    table = HISTORY[name]
+                    for chunk in shaping.chunks(ids):
+                        conn.execute(delete(table).where(table.c.id.in_(chunk)))
+        except TautulliDBError:
+            log.warning("users.purge_failed", user_id=user_id)
+            return False
+        after_commit(lambda: vacuum(self._engine))
+        return True
+
+
+HISTORY = {t.name: t for t in (h, i, m)}
 
 
 def _bind_id(value: Any) -> Any:
