@@ -6,11 +6,13 @@ written once and no query contains ``if dialect == ...``. ``docs/comparison_rule
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from sqlalchemy import String, bindparam, literal
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import ClauseElement, ColumnElement, FunctionElement
+from sqlalchemy.sql.visitors import InternalTraversal
 from sqlalchemy.types import Integer
 
 from plexpy import context
@@ -128,3 +130,197 @@ def _nocase_equals_pg(element: nocase_equals, compiler: Any, **kw: Any) -> str:
     left = f"translate(CAST({compiler.process(element.expr, **kw)} AS text), '{_UPPER}', '{_LOWER}')"
     right = f"translate(CAST({compiler.process(element.value, **kw)} AS text), '{_UPPER}', '{_LOWER}')"
     return f"({left} = {right})"
+
+
+class ascii_upper(ColumnElement[str]):
+    """SQLite's ``upper(x)``: folds ASCII letters only (``é`` stays ``é``); NULL stays NULL."""
+
+    inherit_cache = True
+    _traverse_internals = [("expr", InternalTraversal.dp_clauseelement)]  # noqa: RUF012 - SQLAlchemy's API
+
+    def __init__(self, expr: Any) -> None:
+        self.expr = expr if isinstance(expr, ClauseElement) else literal(expr, String())
+        self.type = String()
+
+
+@compiles(ascii_upper, "sqlite")
+def _ascii_upper_sqlite(element: ascii_upper, compiler: Any, **kw: Any) -> str:
+    return f"upper({compiler.process(element.expr, **kw)})"
+
+
+@compiles(ascii_upper, "postgresql")
+def _ascii_upper_pg(element: ascii_upper, compiler: Any, **kw: Any) -> str:
+    return f"translate(CAST({compiler.process(element.expr, **kw)} AS text), '{_LOWER}', '{_UPPER}')"
+
+
+_NUMERIC_TEXT = re.compile(r"[ \t\n\f\r\v]*([+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?)[ \t\n\f\r\v]*")
+
+
+def integer_affinity(value: Any) -> int | float | None:
+    """A bound value as an INTEGER column compares with it in SQLite (numeric affinity), or None.
+
+    Numbers pass through (booleans become 0/1); text that SQLite reads as a number (``' 1'``, ``'01'``,
+    ``'1.0'``, ``'1e0'``) becomes that number; anything else, such as ``'abc'`` or ``'0x1'``, can never equal
+    a stored number and gives None, so the caller compares with ``false()`` instead of a value PostgreSQL
+    would reject.
+    """
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, (int, float)):
+        return value
+    match = _NUMERIC_TEXT.fullmatch(str(value))
+    if match is None:
+        return None
+    literal_text = match.group(1)
+    if any(ch in literal_text for ch in ".eE"):
+        number = float(literal_text)
+        return int(number) if number.is_integer() and abs(number) < 2**63 else number
+    whole = int(literal_text)
+    return whole if -(2**63) <= whole < 2**63 else float(whole)
+
+
+def text_affinity(value: Any) -> Any:
+    """A bound value as a TEXT column compares with it in SQLite: numbers become their text (``1`` → ``'1'``)."""
+    if isinstance(value, bool):
+        return str(int(value))
+    if isinstance(value, (int, float)):
+        return str(value)
+    return value
+
+
+def affinity_equals(column: Any, value: Any) -> ColumnElement[bool]:
+    """``column = ?`` as SQLite compares a bound value with a column's affinity (INTEGER or TEXT).
+
+    A number or numeric text meets an INTEGER column as a number; other text can only equal text stored in
+    that column, so it is compared with the column's text (``CAST``, which never equals a stored number). A
+    TEXT column compares with a number's text. NULL (None) equals nothing, as ``col = NULL`` in SQLite.
+    """
+    from sqlalchemy import cast, false  # noqa: PLC0415 - local to keep the import list short
+
+    if value is None:
+        return false()
+    if isinstance(column.type, Integer):
+        number = integer_affinity(value)
+        return column == number if number is not None else cast(column, String()) == str(value)
+    if isinstance(column.type, String):
+        return column == text_affinity(value)  # type: ignore[no-any-return]
+    return column == value  # type: ignore[no-any-return]
+
+
+class binary_collate(ColumnElement[Any]):
+    """A text sort key with SQLite's default BINARY collation: bytewise comparison.
+
+    PostgreSQL's default collation follows the locale, so text gets ``COLLATE "C"`` there; non-text
+    expressions pass through unchanged.
+    """
+
+    inherit_cache = True
+    _traverse_internals = [("expr", InternalTraversal.dp_clauseelement)]  # noqa: RUF012 - SQLAlchemy's API
+
+    def __init__(self, expr: Any) -> None:
+        self.expr = expr
+        self.type = getattr(expr, "type", String())
+
+
+@compiles(binary_collate, "sqlite")
+def _binary_collate_sqlite(element: binary_collate, compiler: Any, **kw: Any) -> str:
+    return str(compiler.process(element.expr, **kw))
+
+
+@compiles(binary_collate, "postgresql")
+def _binary_collate_pg(element: binary_collate, compiler: Any, **kw: Any) -> str:
+    inner = compiler.process(element.expr, **kw)
+    if isinstance(element.type, String):
+        return f'({inner}) COLLATE "C"'
+    return str(inner)
+
+
+class blank_as_null(ColumnElement[Any]):
+    """``NULLIF(x, '')``: an empty string read as NULL (Tautulli writes ``''`` into INTEGER columns).
+
+    PostgreSQL cannot store ``''`` in a non-text column, so there the expression passes through unchanged.
+    """
+
+    inherit_cache = True
+    _traverse_internals = [("expr", InternalTraversal.dp_clauseelement)]  # noqa: RUF012 - SQLAlchemy's API
+
+    def __init__(self, expr: Any) -> None:
+        self.expr = expr
+        self.type = getattr(expr, "type", String())
+
+
+@compiles(blank_as_null, "sqlite")
+def _blank_as_null_sqlite(element: blank_as_null, compiler: Any, **kw: Any) -> str:
+    return f"NULLIF({compiler.process(element.expr, **kw)}, '')"
+
+
+@compiles(blank_as_null, "postgresql")
+def _blank_as_null_pg(element: blank_as_null, compiler: Any, **kw: Any) -> str:
+    inner = compiler.process(element.expr, **kw)
+    return f"NULLIF({inner}, '')" if isinstance(element.type, String) else str(inner)
+
+
+class group_concat(FunctionElement[str]):
+    """SQLite's ``group_concat(x)`` (comma-joined text); ``string_agg`` over text on PostgreSQL.
+
+    SQLite 3.40 has no ORDER BY inside an aggregate call: use it as a window function
+    (``.over(partition_by=..., order_by=..., rows=(None, None))``) to fix the order on every backend.
+    """
+
+    type = String()
+    inherit_cache = True
+    name = "group_concat"
+
+
+@compiles(group_concat, "sqlite")
+def _group_concat_sqlite(element: group_concat, compiler: Any, **kw: Any) -> str:
+    return f"group_concat({compiler.process(element.clauses, **kw)})"
+
+
+@compiles(group_concat, "postgresql")
+def _group_concat_pg(element: group_concat, compiler: Any, **kw: Any) -> str:
+    return f"string_agg(CAST({compiler.process(element.clauses, **kw)} AS text), ',')"
+
+
+class scalar_min(ColumnElement[Any]):
+    """SQLite's two-argument scalar ``MIN(a, b)``: the smaller value, NULL when either is NULL.
+
+    PostgreSQL's ``LEAST`` skips NULLs, so it is wrapped to give NULL as SQLite does.
+    """
+
+    inherit_cache = True
+    _traverse_internals = [  # noqa: RUF012 - SQLAlchemy's API
+        ("left", InternalTraversal.dp_clauseelement), ("right", InternalTraversal.dp_clauseelement),
+    ]
+
+    def __init__(self, left: Any, right: Any) -> None:
+        self.left = left if isinstance(left, ClauseElement) else literal(left)
+        self.right = right if isinstance(right, ClauseElement) else literal(right)
+        self.type = getattr(self.left, "type", None)
+
+
+@compiles(scalar_min, "sqlite")
+def _scalar_min_sqlite(element: scalar_min, compiler: Any, **kw: Any) -> str:
+    return f"min({compiler.process(element.left, **kw)}, {compiler.process(element.right, **kw)})"
+
+
+@compiles(scalar_min, "postgresql")
+def _scalar_min_pg(element: scalar_min, compiler: Any, **kw: Any) -> str:
+    left, right = compiler.process(element.left, **kw), compiler.process(element.right, **kw)
+    return f"(CASE WHEN ({left}) IS NULL OR ({right}) IS NULL THEN NULL ELSE least({left}, {right}) END)"
+
+
+class local_strftime_keyed(local_strftime):
+    """``local_strftime`` with its format in SQLAlchemy's statement cache key.
+
+    The PostgreSQL form inlines the format into ``to_char``'s pattern, but ``local_strftime`` keys the format
+    only as a bound value, so two statements differing only in format share one cached compiled form there.
+    This subclass compiles the same way and keys the format too.
+    """
+
+    inherit_cache = True
+    _traverse_internals = [  # noqa: RUF012 - SQLAlchemy's API
+        *local_strftime._traverse_internals, ("fmt", InternalTraversal.dp_string),
+    ]

@@ -17,7 +17,7 @@ SAMPLE = Path(__file__).resolve().parents[2] / "plexpy" / "sample"
 RECORDS = load_records(SAMPLE / "calls.jsonl")
 COUNTS = Counter(r["domain"] for r in RECORDS)
 
-IMPLEMENTED = ["users"]
+IMPLEMENTED = ["users", "notifications", "newsletters", "lookups"]
 
 
 @pytest.fixture(scope="module", params=["legacy", "sqlalchemy"])

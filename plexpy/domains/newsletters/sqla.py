@@ -1,0 +1,172 @@
+"""The newsletters domain on SQLAlchemy Core: the same answers, with every SQLite quirk made explicit.
+
+Where Tautulli relies on SQLite's bare column in ``GROUP BY`` (a newsletter's ``last_success``), the log row
+is picked explicitly by the rule SQLite's ``MAX()`` follows for the query plan Tautulli's SQL gets; where it
+takes the first row of an ``ORDER BY ... LIMIT 1`` with ties, the log's rowid order breaks them.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy import Select, case, func, select
+from sqlalchemy.engine import Engine
+from sqlalchemy.sql.elements import ColumnElement
+
+from plexpy.datatables import DataTablesError, resolve
+from plexpy.datatables.sqla_sql import run_page
+from plexpy.db.engine import connect
+from plexpy.db.errors import TautulliDBError
+from plexpy.db.schema import library_sections, newsletter_log, newsletters, users
+from plexpy.db.sqlfuncs import affinity_equals
+from plexpy.domains.newsletters import shaping
+
+__all__ = ["TWIN", "SqlaNewsletters"]
+
+n = newsletters
+nl = newsletter_log
+
+
+def _last_log_row(filtered_by_id: bool) -> Any:
+    """1 on the log row whose ``success`` SQLite reports beside ``MAX(timestamp)`` for each newsletter.
+
+    MAX() keeps the first row holding the maximum, in the order rows reach it; while only NULL timestamps
+    have been seen, every row replaces the last. Without an id filter SQLite reads the log through an
+    automatic covering index on (newsletter_id, timestamp, success), so ties order by ``success`` then rowid;
+    with ``newsletters.id = ?`` it scans the log in rowid order.
+    """
+    seen_order: list[Any] = [nl.c.timestamp.desc().nulls_last()]
+    unseen_order: list[Any] = []
+    if not filtered_by_id:
+        seen_order.append(nl.c.success.asc().nulls_first())
+        unseen_order.append(nl.c.success.desc().nulls_last())
+    seen_order.append(nl.c.id.asc())
+    unseen_order.append(nl.c.id.desc())
+    partition = nl.c.newsletter_id
+    never = func.max(nl.c.timestamp).over(partition_by=partition).is_(None)
+    return case(
+        (never, func.row_number().over(partition_by=partition, order_by=unseen_order)),
+        else_=func.row_number().over(partition_by=partition, order_by=seen_order),
+    )
+
+
+class SqlaNewsletters:
+    """Newsletters reads on SQLAlchemy Core."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+
+    def _rows(self, stmt: Any, op: str) -> list[dict[str, Any]]:
+        with connect(self._engine, op) as conn:
+            return [dict(r) for r in conn.execute(stmt).mappings()]
+
+    def _single(self, stmt: Any, op: str) -> dict[str, Any]:
+        rows = self._rows(stmt, op)
+        return rows[0] if rows else {}
+
+    def get_newsletter_log(self, kwargs: Mapping[str, Any] | None = None) -> dict[str, Any]:
+        """The newsletter log table (DataTables); ties keep the log's rowid order."""
+        inner = select(*(nl.c[a] for a in shaping.LOG_ALIASES))
+        try:
+            request = resolve(kwargs, shaping.LOG_ALIASES)
+            with connect(self._engine, "newsletters.get_newsletter_log") as conn:
+                page = run_page(conn, inner, request, nl, tiebreak=("id",))
+        except (DataTablesError, TautulliDBError):
+            return dict(shaping.DATATABLES_EMPTY)
+        return shaping.datatables_result(page, page.rows)
+
+    def _newsletters_query(self, newsletter_id: Any) -> Select[Any]:
+        where: list[ColumnElement[bool]] = []
+        log_filter: list[ColumnElement[bool]] = []
+        if newsletter_id:
+            where.append(affinity_equals(n.c.id, newsletter_id))
+            log_filter.append(affinity_equals(nl.c.newsletter_id, newsletter_id))
+        ranked = (
+            select(nl.c.newsletter_id, nl.c.success,
+                   func.max(nl.c.timestamp).over(partition_by=nl.c.newsletter_id).label("last_triggered"),
+                   _last_log_row(bool(newsletter_id)).label("pick"))
+            .where(*log_filter)
+            .subquery("ranked")
+        )
+        last = select(ranked.c.newsletter_id, ranked.c.last_triggered, ranked.c.success).where(
+            ranked.c.pick == 1).subquery("last")
+        return (
+            select(n.c.id, n.c.agent_id, n.c.agent_name, n.c.agent_label, n.c.friendly_name, n.c.cron, n.c.active,
+                   last.c.last_triggered, last.c.success.label("last_success"))
+            .select_from(n.outerjoin(last, last.c.newsletter_id == n.c.id))
+            .where(*where)
+            .order_by(n.c.id)
+        )
+
+    def get_newsletters(self, newsletter_id: Any = None) -> list[dict[str, Any]]:
+        """Every newsletter (or one) with its last trigger time and outcome."""
+        return self._rows(self._newsletters_query(newsletter_id), "newsletters.get_newsletters")
+
+    def get_newsletter_config(self, newsletter_id: Any = None, mask_passwords: bool = False) -> dict[str, Any] | None:
+        """One newsletter's config, e-mail config, texts and settings forms; None if unknown."""
+        wanted = shaping.newsletter_id(newsletter_id)
+        if wanted is None:
+            return None
+        row = self._single(select(*(n.c[c] for c in shaping.CONFIG_COLUMNS)).where(n.c.id == wanted),
+                           "newsletters.get_newsletter_config")
+        return shaping.newsletter_config(row, mask_passwords, users=self._form_users, sections=self._sections)
+
+    def _form_users(self) -> list[dict[str, Any]]:
+        stmt = (select(users.c.username, users.c.friendly_name, users.c.email)
+                .where(users.c.deleted_user == 0).order_by(users.c.id))
+        try:
+            rows = self._rows(stmt, "newsletters.form_users")
+        except TautulliDBError:
+            return []
+        return [shaping.form_user(r) for r in rows]
+
+    def _sections(self) -> list[dict[str, Any]] | None:
+        ls = library_sections
+        stmt = (select(ls.c.section_id, ls.c.section_name, ls.c.section_type, ls.c.agent)
+                .where(ls.c.deleted_section == 0).order_by(ls.c.id))
+        try:
+            return self._rows(stmt, "newsletters.sections")
+        except TautulliDBError:
+            return None
+
+    def get_last_newsletter_email_msg_id(self, newsletter_id: Any, notify_action: Any) -> Any:
+        """The e-mail message id of a newsletter's last successful send for a trigger, or None."""
+        stmt = (
+            select(nl.c.email_msg_id)
+            .where(affinity_equals(nl.c.newsletter_id, newsletter_id), affinity_equals(nl.c.notify_action,
+                                                                                       notify_action),
+                   nl.c.success == 1)
+            .order_by(nl.c.timestamp.desc().nulls_last(), nl.c.id)
+            .limit(1)
+        )
+        row = self._single(stmt, "newsletters.get_last_newsletter_email_msg_id")
+        return row["email_msg_id"] if row else None
+
+    def get_newsletter(self, newsletter_uuid: Any = None, newsletter_id_name: Any = None) -> str | None:
+        """A saved newsletter's HTML (by uuid, or the latest of a newsletter by its id name), or None."""
+        columns = (nl.c.start_date, nl.c.end_date, nl.c.uuid, nl.c.filename)
+        if newsletter_uuid:
+            stmt = select(*columns).where(affinity_equals(nl.c.uuid, newsletter_uuid)).order_by(nl.c.id).limit(1)
+        elif newsletter_id_name:
+            stmt = (
+                select(*columns)
+                .select_from(nl.join(n, n.c.id == nl.c.newsletter_id))
+                .where(affinity_equals(n.c.id_name, newsletter_id_name), nl.c.notify_action != "test")
+                .order_by(nl.c.timestamp.desc().nulls_last(), nl.c.id)
+                .limit(1)
+            )
+        else:
+            return None
+        return shaping.newsletter_html(self._single(stmt, "newsletters.get_newsletter"), self._database_folder())
+
+    def _database_folder(self) -> str | None:
+        """The folder of the SQLite database file (Tautulli's data dir), None for a server database."""
+        url = self._engine.url
+        if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
+            return None
+        return os.path.dirname(os.path.abspath(url.database))
+
+
+TWIN = SqlaNewsletters
