@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from plexpy import runtime
+from plexpy.domains.auth.contract import OPERATIONS as _AUTH_OPS
 from plexpy.domains.users.contract import OPERATIONS as _OPS
 
 __all__ = ["Users"]
@@ -86,3 +87,12 @@ class Users:
     def undelete(self, user_id: Any = None, username: Any = None) -> Any:
         """Mark a deleted user active again."""
         return runtime.route(_OPS["undelete"], user_id=user_id, username=username)
+
+    def get_user_login(self, jwt_token: Any) -> Any:
+        """The login row holding a web token, or ``{}`` (routed by the ``auth`` flag)."""
+        return runtime.route(_AUTH_OPS["get_user_login"], jwt_token=jwt_token)
+
+    def get_datatables_user_login(self, user_id: Any = None, jwt_token: Any = None, kwargs: Any = None) -> Any:
+        """The login log (DataTables; routed by the ``auth`` flag)."""
+        return runtime.route(_AUTH_OPS["get_datatables_user_login"], user_id=user_id, jwt_token=jwt_token,
+                             kwargs=kwargs)

@@ -17,7 +17,12 @@ SAMPLE = Path(__file__).resolve().parents[2] / "plexpy" / "sample"
 RECORDS = load_records(SAMPLE / "calls.jsonl")
 COUNTS = Counter(r["domain"] for r in RECORDS)
 
-IMPLEMENTED = ["users", "notifications", "newsletters", "lookups"]
+IMPLEMENTED = [
+    "users", "notifications", "newsletters", "lookups",
+    "libraries", "mobile_devices", "exports", "auth", "api_sql", "maintenance",
+    "home_stats", "graphs",
+    "history", "activity",
+]
 
 
 @pytest.fixture(scope="module", params=["legacy", "sqlalchemy"])

@@ -281,6 +281,7 @@ class SqlaUsers:
             ranked = (
                 select(
                     h.c.id.label("rid"),
+                    item_key.label("item_key"),
                     func.max(h.c.started).over(partition_by=item_key).label("newest"),
                     _latest_row_per(item_key, h.c.started.desc(), h.c.id).label("pick"),
                 )
@@ -298,7 +299,9 @@ class SqlaUsers:
                 )
                 .select_from(ranked.join(h, h.c.id == ranked.c.rid).join(m, m.c.id == h.c.id))
                 .where(ranked.c.pick == 1)
-                .order_by(ranked.c.newest.desc(), ranked.c.rid.desc())
+                # SQLite walks the groups in key order, descending here because the one GROUP BY term takes the
+                # direction of the one ORDER BY term; ties on the newest play keep that order.
+                .order_by(ranked.c.newest.desc(), ranked.c.item_key.desc())
                 .limit(int(limit))
             )
             try:

@@ -1,0 +1,100 @@
+"""The api_sql domain on SQLAlchemy: user SQL as ``text()``, in a transaction that cannot write.
+
+On SQLite the connection gets the same authorizer and ``query_only`` as the legacy path; on PostgreSQL the
+transaction is ``READ ONLY`` with a statement timeout. Either way it is rolled back, never committed. The
+per-dialect set-up is chosen once per connection here, outside any query (``text()`` and driver SQL are
+allowed in this twin only: the SQL is the user's).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+from sqlalchemy import text
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import SQLAlchemyError
+
+from plexpy.db.engine import guarded
+from plexpy.db.errors import QueryRefusedError, TautulliDBError, translating
+from plexpy.domains.api_sql import guard
+from shim import deadline
+
+__all__ = ["TWIN", "SqlaApiSql"]
+
+
+@contextmanager
+def _sqlite_read_only(conn: Connection) -> Iterator[Callable[[BaseException], str | None]]:
+    raw: Any = conn.connection.dbapi_connection
+    denials: list[str] = []
+    previous = conn.exec_driver_sql("PRAGMA query_only").scalar_one()
+    conn.exec_driver_sql("PRAGMA query_only = 1")
+    raw.set_authorizer(guard.authorizer(denials))
+    try:
+        yield lambda _exc: denials[0] if denials else None
+    finally:
+        raw.set_authorizer(None)
+        conn.exec_driver_sql(f"PRAGMA query_only = {int(previous)}")
+
+
+def _read_only_violation(exc: BaseException) -> str | None:
+    """PostgreSQL's ``read_only_sql_transaction`` (SQLSTATE 25006) as a refusal reason."""
+    if getattr(getattr(exc, "orig", None), "sqlstate", None) == "25006":
+        return "the statement would change the database"
+    return None
+
+
+@contextmanager
+def _postgresql_read_only(conn: Connection) -> Iterator[Callable[[BaseException], str | None]]:
+    conn.exec_driver_sql("SET TRANSACTION READ ONLY")
+    yield _read_only_violation
+
+
+#: Per dialect: put the connection's transaction in read-only mode; yields how to read a refusal from an error.
+_READ_ONLY: dict[str, Callable[[Connection], Any]] = {
+    "sqlite": _sqlite_read_only,
+    "postgresql": _postgresql_read_only,
+}
+
+
+class SqlaApiSql:
+    """Raw SQL reads on SQLAlchemy, refused unless they are one read-only statement."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+
+    def _run(self, checked: guard.CheckedQuery, op: str) -> list[dict[str, Any]]:
+        if checked.empty:
+            return []
+        read_only = _READ_ONLY.get(self._engine.dialect.name)
+        if read_only is None:
+            raise guard.refused(f"raw SQL is not supported on {self._engine.dialect.name}")
+        with translating(op, SQLAlchemyError), self._engine.connect() as conn:
+            try:
+                with read_only(conn) as refusal:
+                    try:
+                        with deadline.within(guard.time_limit()), guarded(conn):
+                            result = conn.execute(text(checked.named_sql), dict(checked.named_args))
+                            if not result.returns_rows:
+                                return []
+                            return guard.collect(list(result.keys()), result)
+                    except (SQLAlchemyError, TautulliDBError) as exc:
+                        reason = refusal(exc)
+                        if reason and not isinstance(exc, QueryRefusedError):
+                            raise guard.refused(reason) from exc
+                        raise
+            finally:
+                conn.rollback()
+
+    def select(self, query: Any, args: Sequence[Any] | None = None) -> list[dict[str, Any]]:
+        """Every row of a read-only query, as dicts (a repeated column name keeps its last value)."""
+        return self._run(guard.check_query(query, args), "api_sql.select")
+
+    def select_single(self, query: Any, args: Sequence[Any] | None = None) -> dict[str, Any]:
+        """The first row of a read-only query, or ``{}``."""
+        rows = self._run(guard.check_query(query, args), "api_sql.select_single")
+        return rows[0] if rows else {}
+
+
+TWIN = SqlaApiSql

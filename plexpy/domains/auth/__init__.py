@@ -1,0 +1,5 @@
+"""The auth domain: web logins and their tokens, and the login rate limit (reads)."""
+
+from plexpy.domains.auth.contract import OPERATIONS
+
+__all__ = ["OPERATIONS"]

@@ -1,0 +1,35 @@
+"""The auth domain's operations: names, signatures and result shapes shared by both twins."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Final, Protocol
+
+from plexpy.datatables.params import request_is_ordered
+from shim.operation import Operation, operations
+
+__all__ = ["OPERATIONS", "AuthOps"]
+
+
+class AuthOps(Protocol):
+    """What each twin of the auth domain implements, in this order."""
+
+    def get_user_login(self, jwt_token: Any) -> dict[str, Any]:
+        """The login row holding a web token, or ``{}``."""
+        ...
+
+    def get_datatables_user_login(self, user_id: Any = None, jwt_token: Any = None,
+                                  kwargs: Mapping[str, Any] | None = None) -> dict[str, Any]:
+        """The login log (DataTables), with OS and browser read from the user agent."""
+        ...
+
+    def check_rate_limit(self, ip_address: Any) -> int | None:
+        """Seconds an address must still wait after too many failed logins, or None."""
+        ...
+
+
+OPERATIONS: Final = operations("auth", {
+    "get_user_login": Operation.read(),
+    "get_datatables_user_login": Operation.read(ordered_when=request_is_ordered),
+    "check_rate_limit": Operation.read(),
+})

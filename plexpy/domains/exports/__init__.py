@@ -1,0 +1,5 @@
+"""The exports domain: export jobs and their files (reads)."""
+
+from plexpy.domains.exports.contract import OPERATIONS
+
+__all__ = ["OPERATIONS"]

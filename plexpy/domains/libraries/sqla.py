@@ -1,0 +1,313 @@
+"""The libraries domain on SQLAlchemy Core: the same answers, with every SQLite quirk made explicit.
+
+Where Tautulli relies on SQLite's bare columns in GROUP BY, the row is picked explicitly: a library's newest
+history row (the largest id, as ``MAX(id)`` last among its aggregates decides), the first of an item's newest
+plays. Ties in ORDER BY follow the order SQLite emits groups in: ascending by the group key, or in the
+ORDER BY's direction when GROUP BY and ORDER BY have as many terms (SQLite copies the direction across).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy import Select, case, func, null, or_, select
+from sqlalchemy.engine import Engine
+from sqlalchemy.sql.elements import ColumnElement
+
+from plexpy import context, session_rules
+from plexpy.datatables import DataTablesError, resolve
+from plexpy.datatables.sqla_sql import run_page
+from plexpy.db.engine import connect
+from plexpy.db.errors import TautulliDBError
+from plexpy.db.schema import library_sections, session_history, session_history_metadata, users
+from plexpy.db.sqlfuncs import affinity_equals
+from plexpy.domains.libraries import media_info, shaping
+from plexpy.domains.libraries.refresh import refresh_libraries
+
+__all__ = ["TWIN", "SqlaLibraries"]
+
+ls = library_sections
+h = session_history
+m = session_history_metadata
+u = users
+
+
+def _watched_time() -> ColumnElement[Any]:
+    return func.sum(h.c.stopped - h.c.started) - func.sum(func.coalesce(h.c.paused_counter, 0))
+
+
+def _friendly_name() -> ColumnElement[Any]:
+    blank = (u.c.friendly_name.is_(None)) | (func.trim(u.c.friendly_name) == "")
+    return case((blank, u.c.username), else_=u.c.friendly_name)
+
+
+def _library_columns() -> list[Any]:
+    return [
+        ls.c.id.label("row_id"), ls.c.server_id, ls.c.section_id, ls.c.section_name, ls.c.section_type,
+        ls.c.count, ls.c.parent_count, ls.c.child_count, ls.c.thumb.label("library_thumb"),
+        ls.c.custom_thumb_url.label("custom_thumb"), ls.c.art.label("library_art"),
+        ls.c.custom_art_url.label("custom_art"),
+    ]
+
+
+class SqlaLibraries:
+    """Library reads on SQLAlchemy Core."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+
+    def _rows(self, stmt: Any, op: str) -> list[dict[str, Any]]:
+        with connect(self._engine, op) as conn:
+            return [dict(r) for r in conn.execute(stmt).mappings()]
+
+    def _guest(self) -> session_rules.GuestScope | None:
+        """The calling guest's shared libraries and filters (None for the admin)."""
+        guest_id = context.get_session_user_id()
+        if not guest_id:
+            return None
+        stmt = (select(*(u.c[name] for name in shaping.GUEST_COLUMNS))
+                .where(affinity_equals(u.c.user_id, guest_id)).order_by(u.c.id).limit(1))
+        try:
+            rows = self._rows(stmt, "libraries.guest") if guest_id.isdigit() else []
+        except TautulliDBError:
+            rows = []
+        return session_rules.guest_scope(rows[0] if rows else {})
+
+    def _list_query(self, grouping: Any, where: list[ColumnElement[bool]]) -> Select[Any]:
+        group_col = h.c.reference_id if grouping else h.c.id
+        per_section = (
+            select(
+                h.c.section_id,
+                func.count(group_col.distinct()).label("plays"),
+                (func.sum(case((h.c.stopped > 0, h.c.stopped - h.c.started), else_=0))
+                 - func.sum(func.coalesce(h.c.paused_counter, 0))).label("duration"),
+                func.max(h.c.started).label("last_accessed"),
+                func.max(h.c.id).label("history_row_id"),
+            )
+            .group_by(h.c.section_id)
+            .subquery("per_section")
+        )
+        last = h.alias("last")
+        return (
+            select(
+                *_library_columns(),
+                func.coalesce(per_section.c.plays, 0).label("plays"),
+                func.coalesce(per_section.c.duration, 0).label("duration"), per_section.c.last_accessed,
+                per_section.c.history_row_id, m.c.full_title.label("last_played"), last.c.rating_key,
+                m.c.media_type, m.c.thumb, m.c.parent_thumb, m.c.grandparent_thumb, m.c.parent_title, m.c.year,
+                m.c.media_index, m.c.parent_media_index, m.c.content_rating, m.c.labels, m.c.live, m.c.added_at,
+                m.c.originally_available_at, m.c.guid, ls.c.do_notify, ls.c.do_notify_created, ls.c.keep_history,
+                ls.c.is_active,
+            )
+            .select_from(
+                ls.outerjoin(per_section, per_section.c.section_id == ls.c.section_id)
+                .outerjoin(last, last.c.id == per_section.c.history_row_id)
+                .outerjoin(m, m.c.id == last.c.id)
+            )
+            .where(*where)
+            .order_by(ls.c.server_id, ls.c.section_id)
+        )
+
+    def get_datatables_list(self, kwargs: Mapping[str, Any] | None = None, grouping: Any = None) -> dict[str, Any]:
+        """The libraries table (one row per library with its newest play)."""
+        guest = self._guest()
+        where = [ls.c.deleted_section == 0]
+        if guest is not None and guest.library_ids:
+            where.append(or_(*(affinity_equals(ls.c.section_id, s) for s in guest.library_ids)))
+        try:
+            request = resolve(kwargs, shaping.LIST_ALIASES)
+            with connect(self._engine, "libraries.get_datatables_list") as conn:
+                page = run_page(conn, self._list_query(shaping.grouping(grouping), where), request, ls,
+                                tiebreak=("server_id", "section_id"))
+        except (DataTablesError, TautulliDBError):
+            return dict(shaping.DATATABLES_EMPTY)
+        return shaping.datatables_result(page, [shaping.list_row(r) for r in page.rows], guest)
+
+    def _play_counts(self, section_id: Any, section_type: Any) -> dict[str, dict[str, Any]]:
+        count_by = h.c.reference_id if context.config("GROUP_HISTORY_TABLES") else h.c.id
+        group_by = h.c[shaping.media_group_column(section_type)]
+        stmt = (
+            select(group_by.label("item_key"), func.max(h.c.started).label("last_played"),
+                   func.count(count_by.distinct()).label("play_count"))
+            .where(affinity_equals(h.c.section_id, section_id))
+            .group_by(group_by)
+        )
+        rows = self._rows(stmt, "libraries.get_datatables_media_info")
+        return {str(r["item_key"]): {"last_played": r["last_played"], "play_count": r["play_count"]} for r in rows}
+
+    def get_datatables_media_info(self, section_id: Any = None, section_type: Any = None, rating_key: Any = None,
+                                  refresh: Any = False, kwargs: Mapping[str, Any] | None = None) -> dict[str, Any]:
+        """A library's items (from Plex or the cache) with their play counts from the database."""
+        if not session_rules.allow_session_library(section_id, self._guest()):
+            return media_info.media_info_empty()
+        if media_info.invalid_request(section_id, rating_key):
+            return media_info.media_info_empty()
+        details = self.get_details(section_id=section_id)
+        if details["section_id"] is None:
+            return media_info.media_info_empty()
+        section_type = section_type or details["section_type"]
+        try:
+            watched = self._play_counts(section_id, section_type)
+        except TautulliDBError:
+            return media_info.media_info_empty()
+        return media_info.datatable(details, watched, section_id=section_id, section_type=section_type,
+                                    rating_key=rating_key, refresh=refresh, kwargs=kwargs)
+
+    def get_details(self, section_id: Any = None, server_id: Any = None,
+                    include_last_accessed: bool = False) -> dict[str, Any]:
+        """A library's details; an unknown library triggers a server refresh, then falls back to 'Local'."""
+        if not section_id:
+            return shaping.default_details()
+        if server_id is None:
+            server_id = context.config("PMS_IDENTIFIER")
+        details = self.get_library_details(section_id=section_id, server_id=server_id,
+                                           include_last_accessed=include_last_accessed)
+        if details:
+            return details
+        refresh_libraries(self)
+        details = self.get_library_details(section_id=section_id, server_id=server_id,
+                                           include_last_accessed=include_last_accessed)
+        return details or shaping.default_details()
+
+    def get_library_details(self, section_id: Any = None, server_id: Any = None,
+                            include_last_accessed: bool = False) -> dict[str, Any]:
+        """A library's details on a server (default: the configured one), or ``{}``.
+
+        With ``include_last_accessed`` SQLite answers one aggregate row even when nothing matches, so an
+        unknown library gives a dict of None (Tautulli's shape), built here from the same column list.
+        """
+        if server_id is None:
+            server_id = context.config("PMS_IDENTIFIER")
+        if shaping.digit_id(section_id) is None:
+            return {}
+        last_accessed = (
+            select(func.max(h.c.started)).where(h.c.section_id == ls.c.section_id).scalar_subquery()
+            if include_last_accessed else null()
+        )
+        columns = [
+            *_library_columns(), ls.c.is_active, ls.c.do_notify, ls.c.do_notify_created, ls.c.keep_history,
+            ls.c.deleted_section, last_accessed.label("last_accessed"),
+        ]
+        stmt = (select(*columns)
+                .where(affinity_equals(ls.c.section_id, section_id), affinity_equals(ls.c.server_id, server_id))
+                .order_by(ls.c.id))
+        try:
+            rows = self._rows(stmt, "libraries.get_library_details")
+        except TautulliDBError:
+            rows = []
+        if include_last_accessed and not rows:
+            rows = [dict.fromkeys((c.key for c in columns), None)]
+        return shaping.library_details(rows)
+
+    def get_watch_time_stats(self, section_id: Any = None, grouping: Any = None,
+                             query_days: Any = None) -> list[dict[str, Any]]:
+        """Plays and time watched in a library over each window of days."""
+        if not session_rules.allow_session_library(section_id, self._guest()):
+            return []
+        group_col = h.c.reference_id if shaping.grouping(grouping) else h.c.id
+        now = context.now()
+        stats = []
+        for days in shaping.query_days(query_days):
+            rows: list[dict[str, Any]] = []
+            if shaping.digit_id(section_id) is not None:
+                stmt = (
+                    select(_watched_time().label("total_time"),
+                           func.count(group_col.distinct()).label("total_plays"))
+                    .select_from(h.join(m, m.c.id == h.c.id))
+                    .where(affinity_equals(h.c.section_id, section_id))
+                )
+                if days > 0:
+                    stmt = stmt.where(h.c.stopped >= now - days * 86400)
+                try:
+                    rows = self._rows(stmt, "libraries.get_watch_time_stats")
+                except TautulliDBError:
+                    rows = []
+            stats.extend(shaping.watch_time_stat(days, r) for r in rows)
+        return stats
+
+    def get_user_stats(self, section_id: Any = None, grouping: Any = None) -> list[dict[str, Any]]:
+        """Plays and time per user in a library, most plays first (ties: lowest user id first)."""
+        guest = self._guest()
+        if not session_rules.allow_session_library(section_id, guest):
+            return []
+        group_col = h.c.reference_id if shaping.grouping(grouping) else h.c.id
+        rows: list[dict[str, Any]] = []
+        if shaping.digit_id(section_id) is not None:
+            per_user = (
+                select(u.c.user_id.label("uid"), func.count(group_col.distinct()).label("total_plays"),
+                       _watched_time().label("total_time"))
+                .select_from(h.join(m, m.c.id == h.c.id).join(u, u.c.user_id == h.c.user_id))
+                .where(affinity_equals(h.c.section_id, section_id))
+                .group_by(u.c.user_id)
+                .subquery("per_user")
+            )
+            stmt = (
+                select(_friendly_name().label("friendly_name"), u.c.user_id, u.c.username, u.c.thumb,
+                       u.c.custom_avatar_url.label("custom_thumb"), per_user.c.total_plays, per_user.c.total_time)
+                .select_from(per_user.join(u, u.c.user_id == per_user.c.uid))
+                .order_by(per_user.c.total_plays.desc().nulls_last(), per_user.c.total_time.desc().nulls_last(),
+                          u.c.user_id)
+            )
+            try:
+                rows = self._rows(stmt, "libraries.get_user_stats")
+            except TautulliDBError:
+                rows = []
+        return session_rules.mask_session_info([shaping.user_stat(r) for r in rows], guest, mask_metadata=False)
+
+    def get_recently_watched(self, section_id: Any = None, limit: Any = "10") -> list[dict[str, Any]]:
+        """The latest distinct items watched in a library (ties: highest rating key first)."""
+        guest = self._guest()
+        if not session_rules.allow_session_library(section_id, guest):
+            return []
+        limit = shaping.recent_limit(limit)
+        rows: list[dict[str, Any]] = []
+        if shaping.digit_id(section_id) is not None:
+            ranked = (
+                select(
+                    h.c.id.label("rid"),
+                    func.max(h.c.started).over(partition_by=h.c.rating_key).label("newest"),
+                    func.row_number().over(partition_by=h.c.rating_key,
+                                           order_by=(h.c.started.desc().nulls_last(), h.c.id)).label("pick"),
+                )
+                .select_from(m.join(h, m.c.id == h.c.id))
+                .where(affinity_equals(h.c.section_id, section_id))
+                .subquery("ranked")
+            )
+            stmt = (
+                select(
+                    h.c.id, h.c.media_type, m.c.guid, h.c.rating_key, h.c.parent_rating_key,
+                    h.c.grandparent_rating_key, m.c.title, m.c.parent_title, m.c.grandparent_title,
+                    m.c.original_title, m.c.thumb, m.c.parent_thumb, m.c.grandparent_thumb, m.c.media_index,
+                    m.c.parent_media_index, m.c.year, m.c.originally_available_at, m.c.added_at, m.c.live,
+                    h.c.started, h.c.user, m.c.content_rating, m.c.labels, h.c.section_id,
+                )
+                .select_from(ranked.join(h, h.c.id == ranked.c.rid).join(m, m.c.id == h.c.id))
+                .where(ranked.c.pick == 1)
+                .order_by(ranked.c.newest.desc().nulls_last(), h.c.rating_key.desc().nulls_last())
+                .limit(int(limit))
+            )
+            try:
+                rows = self._rows(stmt, "libraries.get_recently_watched")
+            except TautulliDBError:
+                rows = []
+        return session_rules.mask_session_info([shaping.recently_watched_row(r) for r in rows], guest)
+
+    def get_sections(self) -> list[dict[str, Any]] | None:
+        """Every library not deleted."""
+        stmt = (select(ls.c.section_id, ls.c.section_name, ls.c.section_type, ls.c.agent)
+                .where(ls.c.deleted_section == 0).order_by(ls.c.id))
+        try:
+            rows = self._rows(stmt, "libraries.get_sections")
+        except TautulliDBError:
+            return None
+        return [shaping.section_row(r) for r in rows]
+
+    def has_library_type(self, section_type: Any) -> bool:
+        """Whether a library of this type exists and is not deleted."""
+        stmt = (select(ls.c.id).where(affinity_equals(ls.c.section_type, section_type), ls.c.deleted_section == 0)
+                .limit(1))
+        return bool(self._rows(stmt, "libraries.has_library_type"))
+
+
+TWIN = SqlaLibraries
