@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import functools
 import importlib
-from collections.abc import Mapping
+import importlib.util
+import random
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -13,13 +14,19 @@ from sqlalchemy.engine import Engine
 from plexpy import context
 from plexpy.config import Settings
 from plexpy.db.engine import build_engine
+from plexpy.db.errors import TautulliDBError
 from plexpy.db.sqlite_executor import SqliteExecutor
 from plexpy.domains import DOMAINS
-from shim.modes import Mode
+from shim.clock import Clock
+from shim.flags import FlagStore
+from shim.judging import default_error_signature
 from shim.operation import Operation
+from shim.report import LogPublisher, ReportRun
 from shim.router import Paths, Router
+from shim.runner import CandidatePool
+from shim.sampling import Sampler
 
-__all__ = ["Runtime", "build"]
+__all__ = ["Runtime", "build", "build_router", "error_signature", "implemented_domains"]
 
 
 @dataclass
@@ -38,19 +45,29 @@ class Runtime:
         return legacy if path == "legacy" else sqla
 
     def route(self, op: Operation, /, **arguments: Any) -> Any:
-        """Route one call: build both paths and let the router pick, run and compare."""
+        """Route one call: name both twins' methods and let the router pick, run and compare."""
         legacy, sqla = self.twins[op.domain]
-        paths = Paths(
-            legacy=functools.partial(getattr(legacy, op.name), **arguments),
-            sqlalchemy=functools.partial(getattr(sqla, op.name), **arguments),
-        )
+        name = op.name
+        paths = Paths(legacy=_late(legacy, name), sqlalchemy=_late(sqla, name))
         return self.router.call(op, paths, arguments)
 
     def close(self) -> None:
-        """Close every connection."""
+        """Finish the router's reports, then close every connection."""
+        close = getattr(self.router, "close", None)
+        if close is not None:
+            close()
         if self.executor is not None:
             self.executor.close()
         self.engine.dispose()
+
+
+def _late(twin: Any, name: str) -> Callable[..., Any]:
+    """``twin.name(**kwargs)``, looked up only when called (a missing twin fails only the path that runs)."""
+
+    def call(**kwargs: Any) -> Any:
+        return getattr(twin, name)(**kwargs)
+
+    return call
 
 
 class _MissingTwin:
@@ -74,8 +91,89 @@ def _load_twin(domain: str, module: str, *args: Any) -> Any:
     return mod.TWIN(*args)
 
 
-def build(settings: Settings, *, router: Any = None) -> Runtime:
-    """Wire a runtime from settings (and install its config as the process default)."""
+def implemented_domains() -> list[str]:
+    """The domains whose two twins (``legacy`` and ``sqla`` modules) exist, in canonical order."""
+    found = []
+    for domain in DOMAINS:
+        try:
+            both = all(importlib.util.find_spec(f"plexpy.domains.{domain}.{m}") for m in ("legacy", "sqla"))
+        except ModuleNotFoundError:
+            both = False
+        if both:
+            found.append(domain)
+    return found
+
+
+def error_signature(error: BaseException) -> Hashable:
+    """How two raised errors are compared: database errors by class and driver cause class, others by message.
+
+    The drivers word the same failure differently (``sqlite3`` vs SQLAlchemy), so a database error's
+    message is not compared, as the oracle's rule 4 says.
+    """
+    if isinstance(error, TautulliDBError):
+        cause = error.__cause__
+        return (type(error).__name__, type(cause).__name__ if cause is not None else "")
+    return default_error_signature(error)
+
+
+def _data_version_probe(executor: SqliteExecutor) -> Callable[[], object]:
+    """``PRAGMA data_version`` on this thread's connection: it changes when another connection commits."""
+
+    def probe() -> object:
+        return executor.connection().execute("PRAGMA data_version").fetchone()
+
+    return probe
+
+
+def build_router(
+    settings: Settings,
+    *,
+    clock: Clock | None = None,
+    rng: random.Random | None = None,
+    publishers: Sequence[Any] | None = None,
+    race_probe: Callable[[], object] | None = None,
+    aa: bool = False,
+    report_title: str = "Parity report",
+    report_meta: Mapping[str, Any] | None = None,
+    always_report: bool = False,
+) -> Router:
+    """The shim's router from ``settings.shim``: modes, sampling, candidate timeout, pool, reports.
+
+    Publishers default to the structured log plus, when some domain is in a shadow mode, a parity report
+    run under ``settings.shim.report_dir`` (created on its first event, or at once with ``always_report``).
+    """
+    shim = settings.shim
+    flags = FlagStore(DOMAINS, shim.backends)
+    pool = CandidatePool(shim.pool_size, shim.queue_size) if shim.off_thread and shim.pool_size > 0 else None
+    if publishers is None:
+        publishers = [LogPublisher()]
+        if flags.any_compared():
+            modes = flags.as_dict()
+            meta = {
+                "modes": (f"every domain: {next(iter(modes.values()))}" if len(set(modes.values())) == 1 else
+                          ", ".join(f"{d}={m}" for d, m in modes.items() if m != "legacy")),
+                "database": settings.db.url.render_as_string(hide_password=True),
+                "sample_rate": shim.sample_rate, "candidate_timeout_s": shim.candidate_timeout,
+                "off_thread": pool is not None, "aa": aa, **dict(report_meta or {}),
+            }
+            publishers.append(ReportRun(shim.report_dir, clock=clock, title=report_title, meta=meta,
+                                        always=always_report))
+    return Router(
+        flags, sampler=Sampler(shim.sample_rate, rng=rng), publishers=publishers, clock=clock, rng=rng,
+        candidate_timeout=shim.candidate_timeout, pool=pool, error_signature=error_signature,
+        race_probe=race_probe, aa=aa,
+    )
+
+
+def build(settings: Settings, *, router: Any = None, detect_races: bool = True) -> Runtime:
+    """Wire a runtime from settings (and install its config as the process default).
+
+    Args:
+        settings: the validated configuration.
+        router: a router to use instead of :func:`build_router`'s (replays pass their own).
+        detect_races: classify mismatches of reads that raced a commit on another connection as ``raced``
+            (SQLite ``PRAGMA data_version``).
+    """
     cfg = settings.tautulli
     context.set_base_config(cfg, tz=settings.db.timezone)
     path = settings.db.sqlite_path
@@ -96,5 +194,7 @@ def build(settings: Settings, *, router: Any = None) -> Runtime:
         )
         for domain in DOMAINS
     }
-    modes: Mapping[str, Mode] = settings.shim.backends
-    return Runtime(settings=settings, executor=executor, engine=engine, router=router or Router(modes), twins=twins)
+    if router is None:
+        probe = _data_version_probe(executor) if executor is not None and detect_races else None
+        router = build_router(settings, race_probe=probe)
+    return Runtime(settings=settings, executor=executor, engine=engine, router=router, twins=twins)

@@ -2,11 +2,13 @@
 
 Facades keep Tautulli's no-argument constructors (``Users()``), so they find the wired objects here.
 ``runtime.use(rt)`` installs a runtime (tests, replays, the CLI); without one, the first routed call wires a
-runtime from the default configuration.
+runtime from the default configuration, router included (modes per domain, sampling, candidate timeout,
+off-thread pool and parity reports from ``settings.shim``), and closes it at exit so its report is written.
 """
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import threading
 from collections.abc import Iterator
@@ -31,6 +33,7 @@ def current() -> Runtime:
                 from plexpy import bootstrap, config  # noqa: PLC0415 - wired lazily, never at import time
 
                 _current = bootstrap.build(config.load())
+                atexit.register(_current.close)
     return _current
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -35,6 +35,7 @@ class Operation:
     tables: tuple[str, ...] = ()
     ordered_when: Callable[[Mapping[str, Any]], bool] | None = field(default=None, compare=False)
     verify: str = "transaction"
+    tie_keys: Callable[[Mapping[str, Any]], Sequence[str] | None] | None = field(default=None, compare=False)
 
     @property
     def key(self) -> str:
@@ -49,6 +50,16 @@ class Operation:
             except Exception:
                 return False
         return self.ordering is Ordering.ORDERED
+
+    def ties(self, arguments: Mapping[str, Any]) -> tuple[str, ...] | None:
+        """The ORDER BY keys whose ties SQLite leaves in plan order for this call (``tie_order``), or None."""
+        if self.tie_keys is None:
+            return None
+        try:
+            keys = self.tie_keys(arguments)
+        except Exception:
+            return None
+        return tuple(keys) if keys else None
 
     @classmethod
     def read(cls, ordering: Ordering = Ordering.ORDERED, **kwargs: Any) -> _Spec:

@@ -3,6 +3,9 @@
 The conformance tool: every record of ``calls.jsonl`` runs through ``plexpy`` with the record's clock, time
 zone, guest session, config and Plex responses, on a copy of the recorded database, and is compared with the
 result the real Tautulli returned (rules in ``shim.compare``).
+
+In ``shadow`` or ``reverse-shadow`` mode the shim's router runs both paths for every record, so each record
+yields a parity event (legacy vs SQLAlchemy) and an oracle verdict; both go to a parity report run.
 """
 
 from __future__ import annotations
@@ -20,13 +23,26 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import structlog
+
 from plexpy import bootstrap, config, context, runtime
 from plexpy.db.errors import TautulliDBError
 from plexpy.domains import DOMAINS
 from plexpy.plex import RecordedPlex
 from shim.compare import compare_results, to_jsonable
 
-__all__ = ["RECORDED_PMS", "RecordResult", "ReplayResult", "call_target", "load_records", "replay_calls"]
+__all__ = [
+    "RECORDED_PMS",
+    "SHIM_SETTINGS",
+    "RecordResult",
+    "ReplayResult",
+    "call_target",
+    "load_records",
+    "replay_calls",
+]
+
+#: Shim settings a replay may override (names of ``plexpy.config.SETTINGS``).
+SHIM_SETTINGS = ("sample_rate", "candidate_timeout", "off_thread", "pool_size", "queue_size", "report_dir")
 
 #: Config values the recording Tautulli had besides each record's own keys (see the sample README).
 RECORDED_PMS = {
@@ -65,6 +81,16 @@ class ReplayResult:
     backend: str
     mode: str | None = None
     report_dir: Path | None = None
+    parity: Mapping[str, Any] | None = None
+
+    @property
+    def parity_failures(self) -> int:
+        """Shadowed calls that did not match (mismatch, wrong type, candidate or shim error, timeout, shed)."""
+        if not self.parity:
+            return 0
+        totals = self.parity.get("totals", {})
+        return sum(int(totals.get(k, 0)) for k in ("mismatches", "wrong_type", "candidate_errors", "shim_errors",
+                                                  "timeouts", "shed"))
 
     @property
     def passed(self) -> int:
@@ -195,6 +221,11 @@ def replay_calls(
     records: Iterable[Mapping[str, Any]] | None = None,
     router_factory: Callable[[config.Settings], Any] | None = None,
     progress: Callable[[RecordResult], None] | None = None,
+    shim: Mapping[str, Any] | None = None,
+    aa: bool = False,
+    declare: Sequence[str] | None = None,
+    not_implemented: Sequence[str] = (),
+    report_title: str = "Parity report: replay of recorded calls",
 ) -> ReplayResult:
     """Replay recorded read calls on a copy of ``db``.
 
@@ -205,8 +236,16 @@ def replay_calls(
         domains: only records of these domains (default: all).
         mode: a routing mode for every domain (``shadow`` …) instead of ``backend``.
         records: records to use instead of reading ``calls``.
-        router_factory: builds the router from settings (the shim's parity router in shadow modes).
+        router_factory: builds the router from settings (default: the shim's router with a parity report run
+            in shadow modes, without race detection: nothing else writes during a replay).
         progress: called after each record.
+        shim: shim settings for this replay (``sample_rate``, ``candidate_timeout``, ``off_thread``,
+            ``pool_size``, ``queue_size``, ``report_dir``). Unless ``queue_size`` is given, the off-thread queue
+            holds the whole replay: a conformance run compares every call instead of shedding.
+        aa: A/A run: the compared path is the answering path again (measures the comparison's own noise).
+        declare: domains the parity report shows even without calls (default: the selected records' domains).
+        not_implemented: domains the report lists as not implemented yet.
+        report_title: the parity report's title.
 
     Raises:
         ConfigError: an unknown backend, mode or domain.
@@ -215,27 +254,55 @@ def replay_calls(
     unknown = [d for d in (domains or ()) if d not in DOMAINS]
     if unknown:
         raise config.ConfigError(f"unknown domain(s) {', '.join(unknown)}; valid domains: {', '.join(DOMAINS)}")
+    unknown_shim = sorted(set(shim or {}) - set(SHIM_SETTINGS))
+    if unknown_shim:
+        raise config.ConfigError(
+            f"unknown shim setting(s) {', '.join(unknown_shim)}; valid: {', '.join(SHIM_SETTINGS)}"
+        )
     all_records = list(records) if records is not None else load_records(calls)
     selected = [r for r in all_records if not domains or r.get("domain") in domains]
     with ExitStack() as stack:
         workdir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="tautulli-db-replay-")))
         copy = _copy_database(Path(db), workdir)
+        shim_overrides = {k: v for k, v in (shim or {}).items() if v is not None}
+        shim_overrides.setdefault("queue_size", max(64, len(selected)))
         settings = config.load(None, environ={}, overrides={
+            **shim_overrides,
             "db_url": f"sqlite:///{copy}", "data_dir": str(workdir), "timezone": "UTC",
             "backends": {"default": chosen},
         })
-        router = router_factory(settings) if router_factory is not None else None
+        if router_factory is not None:
+            router = router_factory(settings)
+        else:
+            meta = {"database": f"a copy of {Path(db).name}", "records": len(selected), "calls file": Path(calls).name}
+            router = bootstrap.build_router(settings, aa=aa, always_report=True, report_title=report_title,
+                                            report_meta=meta)
         rt = bootstrap.build(settings, router=router)
         stack.callback(rt.close)
         stack.enter_context(runtime.use(rt))
+        if hasattr(router, "declare"):
+            seen = list(dict.fromkeys(str(r.get("domain")) for r in selected))
+            router.declare(declare if declare is not None else seen, not_implemented=not_implemented)
         results = []
         for record in selected:
             result = _replay_one(record, workdir)
             results.append(result)
+            _record_oracle_check(router, result)
             if progress is not None:
                 progress(result)
         report_dir = getattr(router, "finish", lambda: None)()
-    return ReplayResult(results=results, backend=backend, mode=mode, report_dir=report_dir)
+    parity = None
+    if report_dir is not None and (Path(report_dir) / "summary.json").exists():
+        parity = json.loads((Path(report_dir) / "summary.json").read_text(encoding="utf-8"))
+    return ReplayResult(results=results, backend=backend, mode=mode, report_dir=report_dir, parity=parity)
+
+
+def _record_oracle_check(router: Any, result: RecordResult) -> None:
+    """Give the oracle's verdict on a record to the parity report (operation = the target's method name)."""
+    record_check = getattr(router, "record_check", None)
+    if record_check is not None:
+        operation = result.target.rsplit(".", 1)[-1].rsplit(":", 1)[-1]
+        record_check(result.domain, operation, "oracle", result.passed, detail=result.difference, ref=result.id)
 
 
 def _replay_one(record: Mapping[str, Any], workdir: Path) -> RecordResult:
@@ -246,7 +313,7 @@ def _replay_one(record: Mapping[str, Any], workdir: Path) -> RecordResult:
         return RecordResult(**base, passed=False, difference=f"not implemented: {exc}", seconds=0.0)
     outcome: Any = None
     error: BaseException | None = None
-    with record_context(record, workdir):
+    with record_context(record, workdir), structlog.contextvars.bound_contextvars(record=base["id"]):
         started = time.perf_counter()
         try:
             outcome = func(**dict(record.get("kwargs") or {}))

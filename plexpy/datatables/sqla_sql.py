@@ -2,15 +2,28 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
 
-from sqlalchemy import Select, Table, func, or_, select
+from sqlalchemy import ColumnElement, Select, String, Table, and_, cast, false, func, literal, or_, select
 from sqlalchemy.engine import Connection
+from sqlalchemy.sql.selectable import FromClause
+from sqlalchemy.types import Float, Integer, Numeric, TypeEngine
 
+from plexpy.datatables.custom_where import (
+    Column,
+    CustomWhere,
+    CustomWhereFailure,
+    Target,
+    Term,
+    sqlite_numeric,
+    sqlite_text,
+)
 from plexpy.datatables.params import DataTablesPage, ResolvedRequest, page_bounds
-from plexpy.db.sqlfuncs import ascii_like, nocase
+from plexpy.db.sqlfuncs import ascii_like, binary_collate, local_strftime_keyed, nocase
 
-__all__ = ["filtered_select", "run_page"]
+__all__ = ["NameScope", "affinity_of", "custom_where_clause", "filtered_select", "matches", "run_page"]
 
 
 def filtered_select(inner: Select, request: ResolvedRequest, tiebreak: Sequence[str] = ()) -> Select:
@@ -28,9 +41,13 @@ def filtered_select(inner: Select, request: ResolvedRequest, tiebreak: Sequence[
         stmt = stmt.where(or_(*(ascii_like(sub.c[a], pattern) for a in request.search_aliases)))
     keys = []
     for term in request.order:
-        key = nocase(sub.c[term.alias]) if term.nocase else sub.c[term.alias]
-        keys.append(key.desc() if term.descending else key)
-    keys.extend(sub.c[alias] for alias in tiebreak)
+        column = sub.c[term.alias]
+        # NOCASE only changes how text compares; numbers (and the aggregates a query computes) sort as numbers.
+        numeric = isinstance(column.type, (Numeric, Float))
+        key = nocase(column) if term.nocase and not numeric else binary_collate(column)
+        # SQLite sorts NULL first ascending and last descending, on every backend.
+        keys.append(key.desc().nulls_last() if term.descending else key.asc().nulls_first())
+    keys.extend(binary_collate(sub.c[alias]).asc().nulls_first() for alias in tiebreak)
     return stmt.order_by(*keys) if keys else stmt
 
 
@@ -44,3 +61,117 @@ def run_page(
     offset, limit = page_bounds(request, filtered_count)
     rows = [dict(r) for r in conn.execute(stmt.offset(offset).limit(limit)).mappings()] if limit else []
     return DataTablesPage(rows=rows, filtered_count=filtered_count, total_count=total, draw=request.draw)
+
+
+# -- custom_where ------------------------------------------------------------------------------------------
+
+_ROWID_NAMES = frozenset({"rowid", "oid", "_rowid_"})
+
+
+@dataclass(frozen=True, slots=True)
+class NameScope:
+    """What names mean in one query's WHERE clause, resolved the way SQLite resolves them.
+
+    ``tables`` are the query's FROM tables by name (their columns win over select aliases); ``aliases`` are
+    the select list's names, mapped to their expression, or to None for an aggregate (which SQLite refuses in
+    WHERE). A bare name found in two tables is ambiguous; an unknown name fails, as SQLite's prepare does.
+    """
+
+    tables: Mapping[str, FromClause]
+    aliases: Mapping[str, ColumnElement[Any] | None] = field(default_factory=dict)
+
+    def _column(self, table: FromClause, name: str) -> ColumnElement[Any] | None:
+        if name in table.c:
+            return table.c[name]
+        if name in _ROWID_NAMES and "id" in table.c:
+            return table.c["id"]
+        return None
+
+    def resolve(self, target: Target) -> ColumnElement[Any]:
+        """The expression a target names in this query.
+
+        Raises:
+            CustomWhereFailure: an unknown, ambiguous or aggregate name.
+        """
+        if not isinstance(target, Column):
+            return local_strftime_keyed(target.fmt, self.resolve(Column(None, target.column)))
+        if target.table is not None:
+            table = self.tables.get(target.table)
+            found = self._column(table, target.name) if table is not None else None
+            if found is None:
+                raise CustomWhereFailure(f"no such column: {target.table}.{target.name}")
+            return found
+        matches_ = [c for c in (self._column(t, target.name) for t in self.tables.values()) if c is not None]
+        if len(matches_) > 1:
+            raise CustomWhereFailure(f"ambiguous column name: {target.name}")
+        if matches_:
+            return matches_[0]
+        if target.name in self.aliases:
+            alias = self.aliases[target.name]
+            if alias is None:
+                raise CustomWhereFailure(f"misuse of aggregate: {target.name}")
+            return alias
+        raise CustomWhereFailure(f"no such column: {target.name}")
+
+
+def affinity_of(expr: ColumnElement[Any]) -> str:
+    """SQLite's affinity of an expression: a table column's declared type decides; expressions have none."""
+    if not isinstance(getattr(expr, "table", None), FromClause):
+        return "none"
+    kind: TypeEngine[Any] = expr.type
+    if isinstance(kind, Integer):
+        return "integer"
+    if isinstance(kind, String):
+        return "text"
+    return "none"
+
+
+def _operand(expr: ColumnElement[Any], affinity: str, value: Any) -> tuple[ColumnElement[Any], Any]:
+    """The two sides of a comparison after SQLite applies the column's affinity to the bound value."""
+    if affinity == "integer":
+        number = sqlite_numeric(value)
+        if number is None:  # text that is not a number compares as text
+            return cast(expr, String()), value
+        return expr, number
+    if affinity == "text":
+        return expr, sqlite_text(value)
+    return expr, value
+
+
+def matches(expr: ColumnElement[Any], value: Any, affinity: str | None = None) -> ColumnElement[bool]:
+    """``expr = value`` with SQLite's affinity rules (``'12'`` matches an INTEGER 12; ``= NULL`` never matches)."""
+    if value is None:
+        return false()
+    left, right = _operand(expr, affinity or affinity_of(expr), value)
+    return left == literal(right)
+
+
+def _term_clause(term: Term, scope: NameScope) -> ColumnElement[bool]:
+    expr = scope.resolve(term.target)
+    affinity = affinity_of(expr)
+    if term.kind == "null":
+        return expr.is_(None)
+    if term.kind == "like":
+        return ascii_like(expr, term.values[0])
+    if term.kind == "in":
+        return or_(false(), *(matches(expr, v, affinity) for v in term.values))
+    left, right = _operand(expr, affinity, term.values[0])
+    if term.kind == "le":
+        return left <= literal(right)
+    if term.kind == "ge":
+        return left >= literal(right)
+    return left == literal(right)
+
+
+def custom_where_clause(where: CustomWhere, scope: NameScope) -> ColumnElement[bool] | None:
+    """A parsed ``custom_where`` as one Core condition (None when there is no filter).
+
+    Raises:
+        CustomWhereFailure: a name the query cannot resolve (SQLite would refuse the statement).
+    """
+    if not where:
+        return None
+    return or_(*(
+        and_(*(or_(*(_term_clause(t, scope) for t in condition.terms)) for condition in group))
+        for group in where.groups()
+    ))

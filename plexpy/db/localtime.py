@@ -7,6 +7,7 @@ semantics from native ``AT TIME ZONE`` (see ``plexpy/db/sqlfuncs.py``).
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime
 from functools import lru_cache
 from zoneinfo import ZoneInfo
@@ -33,13 +34,32 @@ def epoch_seconds(value: object) -> float | None:
         return None
 
 
+_BUCKET = 900  # zone offsets only change at quarter-hour boundaries in practice; checked per bucket anyway
+
+
+@lru_cache(maxsize=131072)
+def _bucket_offset(tz: str, bucket: int) -> int | None:
+    """The zone's UTC offset (seconds) over a whole 15-minute bucket, or None if it changes inside it."""
+    zone = _zone(tz)
+    first = datetime.fromtimestamp(bucket * _BUCKET, UTC).astimezone(zone).utcoffset()
+    last = datetime.fromtimestamp(bucket * _BUCKET + _BUCKET - 1, UTC).astimezone(zone).utcoffset()
+    if first is None or first != last:
+        return None
+    return int(first.total_seconds())
+
+
 def tz_strftime(fmt: str | None, epoch: object, tz: str | None) -> str | None:
     """``strftime(fmt, epoch, 'unixepoch', 'localtime')`` with 'localtime' meaning zone ``tz``."""
     seconds = epoch_seconds(epoch)
     if fmt is None or seconds is None:
         return None
+    whole = int(seconds)
+    zone_name = tz or "UTC"
     try:
-        moment = datetime.fromtimestamp(int(seconds), UTC).astimezone(_zone(tz or "UTC"))
+        offset = _bucket_offset(zone_name, whole // _BUCKET)
+        if offset is not None:
+            return time.strftime(fmt, time.gmtime(whole + offset))
+        moment = datetime.fromtimestamp(whole, UTC).astimezone(_zone(zone_name))
     except (OverflowError, OSError, ValueError):
         return None
     return moment.strftime(fmt)

@@ -7,17 +7,39 @@ written once and no query contains ``if dialect == ...``. ``docs/comparison_rule
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import Any
 
 from sqlalchemy import String, bindparam, literal
 from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.base import Executable
+from sqlalchemy.sql.dml import Insert
 from sqlalchemy.sql.expression import ClauseElement, ColumnElement, FunctionElement
 from sqlalchemy.sql.visitors import InternalTraversal
 from sqlalchemy.types import Integer
 
 from plexpy import context
 
-__all__ = ["ascii_like", "local_strftime", "nocase", "nocase_equals"]
+__all__ = [
+    "affinity_equals",
+    "ascii_like",
+    "ascii_upper",
+    "autoincrement_value",
+    "binary_collate",
+    "blank_as_null",
+    "group_concat",
+    "insert_or_ignore",
+    "integer_affinity",
+    "local_strftime",
+    "local_strftime_keyed",
+    "nocase",
+    "nocase_equals",
+    "raise_autoincrement",
+    "reset_autoincrement",
+    "scalar_min",
+    "stored_values",
+    "text_affinity",
+]
 
 _UPPER = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 _LOWER = "abcdefghijklmnopqrstuvwxyz"
@@ -31,6 +53,10 @@ class local_strftime(FunctionElement[str]):
 
     type = String()
     inherit_cache = True
+    # The PostgreSQL form writes the pattern into the SQL text, so it must be part of the cache key.
+    _traverse_internals = [  # noqa: RUF012 - SQLAlchemy's API
+        *FunctionElement._traverse_internals, ("fmt", InternalTraversal.dp_string),
+    ]
     name = "local_strftime"
 
     def __init__(self, fmt: str, epoch: Any, tz: str | None = None) -> None:
@@ -63,6 +89,7 @@ class nocase(ColumnElement[Any]):
     """A sort key with SQLite's ``COLLATE NOCASE``: ASCII-only case folding."""
 
     inherit_cache = True
+    _traverse_internals = [("expr", InternalTraversal.dp_clauseelement)]  # noqa: RUF012 - SQLAlchemy's API
 
     def __init__(self, expr: Any) -> None:
         self.expr = expr
@@ -86,6 +113,9 @@ class ascii_like(ColumnElement[bool]):
     """SQLite's ``LIKE``: ASCII case-insensitive, works on numbers through their text, no escape char."""
 
     inherit_cache = True
+    _traverse_internals = [  # noqa: RUF012 - SQLAlchemy's API
+        ("expr", InternalTraversal.dp_clauseelement), ("pattern", InternalTraversal.dp_clauseelement),
+    ]
 
     def __init__(self, expr: Any, pattern: Any) -> None:
         from sqlalchemy import Boolean  # noqa: PLC0415 - local to keep the import list short
@@ -111,6 +141,9 @@ class nocase_equals(ColumnElement[bool]):
     """``a = b COLLATE NOCASE``: equality with ASCII-only case folding (``É`` still differs from ``é``)."""
 
     inherit_cache = True
+    _traverse_internals = [  # noqa: RUF012 - SQLAlchemy's API
+        ("expr", InternalTraversal.dp_clauseelement), ("value", InternalTraversal.dp_clauseelement),
+    ]
 
     def __init__(self, expr: Any, value: Any) -> None:
         from sqlalchemy import Boolean  # noqa: PLC0415 - local to keep the import list short
@@ -324,3 +357,129 @@ class local_strftime_keyed(local_strftime):
     _traverse_internals = [  # noqa: RUF012 - SQLAlchemy's API
         *local_strftime._traverse_internals, ("fmt", InternalTraversal.dp_string),
     ]
+
+
+def stored_values(table: Any, values: Mapping[str, Any]) -> dict[str, Any]:
+    """``values`` for ``table``'s columns as SQLite's type affinity stores them, so every backend stores the same.
+
+    INTEGER columns take numeric text as a number (``'1119'`` → 1119, ``'1.0'`` → 1) and whole floats as
+    integers; TEXT columns take integers as their text. Anything else is left as given (SQLite keeps ``''``
+    or ``'abc'`` as text in an INTEGER column, which PostgreSQL cannot store).
+    """
+    stored: dict[str, Any] = {}
+    for name, value in values.items():
+        column_type = table.c[name].type
+        if isinstance(column_type, Integer) and isinstance(value, (str, bool, float)):
+            number = integer_affinity(value)
+            if isinstance(number, float) and number.is_integer() and abs(number) < 2**63:
+                number = int(number)
+            stored[name] = value if number is None else number
+        elif isinstance(column_type, String) and isinstance(value, int):
+            stored[name] = str(int(value))
+        else:
+            stored[name] = value
+    return stored
+
+
+class insert_or_ignore(Insert):
+    """``INSERT OR IGNORE``: a row that breaks a UNIQUE constraint is skipped, the statement goes on.
+
+    As in SQLite, a skipped row still draws the next AUTOINCREMENT value; PostgreSQL's
+    ``ON CONFLICT DO NOTHING`` draws ``nextval`` the same way. Build it like ``insert(table)``.
+    """
+
+    inherit_cache = True
+
+
+@compiles(insert_or_ignore, "sqlite")
+def _insert_or_ignore_sqlite(element: insert_or_ignore, compiler: Any, **kw: Any) -> str:
+    return "INSERT OR IGNORE" + str(compiler.visit_insert(element, **kw))[len("INSERT"):]
+
+
+@compiles(insert_or_ignore, "postgresql")
+def _insert_or_ignore_pg(element: insert_or_ignore, compiler: Any, **kw: Any) -> str:
+    return f"{compiler.visit_insert(element, **kw)} ON CONFLICT DO NOTHING"
+
+
+def _sql_string(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def _pg_serial(table_name: str) -> str:
+    return f"CAST(pg_get_serial_sequence({_sql_string(table_name)}, 'id') AS regclass)"
+
+
+class autoincrement_value(ColumnElement[int]):
+    """A table's AUTOINCREMENT high-water mark (its ``sqlite_sequence`` row), 0 when it has none.
+
+    PostgreSQL: the last value of the table's ``id`` serial, 0 when never drawn or when there is none.
+    """
+
+    inherit_cache = True
+    _traverse_internals = [("table_name", InternalTraversal.dp_string)]  # noqa: RUF012 - SQLAlchemy's API
+
+    def __init__(self, table_name: str) -> None:
+        self.table_name = table_name
+        self.type = Integer()
+
+
+@compiles(autoincrement_value, "sqlite")
+def _autoincrement_value_sqlite(element: autoincrement_value, _compiler: Any, **_kw: Any) -> str:
+    return f"coalesce((SELECT seq FROM sqlite_sequence WHERE name = {_sql_string(element.table_name)}), 0)"
+
+
+@compiles(autoincrement_value, "postgresql")
+def _autoincrement_value_pg(element: autoincrement_value, _compiler: Any, **_kw: Any) -> str:
+    return f"coalesce(pg_sequence_last_value({_pg_serial(element.table_name)}), 0)"
+
+
+class reset_autoincrement(Executable, ClauseElement):
+    """Forget a table's AUTOINCREMENT high-water mark (delete its ``sqlite_sequence`` row).
+
+    PostgreSQL: restart the table's ``id`` serial so the next value drawn is 1.
+    """
+
+    inherit_cache = True
+    _traverse_internals = [("table_name", InternalTraversal.dp_string)]  # noqa: RUF012 - SQLAlchemy's API
+
+    def __init__(self, table_name: str) -> None:
+        self.table_name = table_name
+
+
+@compiles(reset_autoincrement, "sqlite")
+def _reset_autoincrement_sqlite(element: reset_autoincrement, _compiler: Any, **_kw: Any) -> str:
+    return f"DELETE FROM sqlite_sequence WHERE name = {_sql_string(element.table_name)}"
+
+
+@compiles(reset_autoincrement, "postgresql")
+def _reset_autoincrement_pg(element: reset_autoincrement, _compiler: Any, **_kw: Any) -> str:
+    return f"SELECT setval({_pg_serial(element.table_name)}, 1, false)"
+
+
+class raise_autoincrement(ColumnElement[Any]):
+    """After rows were inserted with explicit ids: lift the table's counter to its highest id.
+
+    SQLite's AUTOINCREMENT already did (``NULL``, nothing to do); a PostgreSQL serial does not follow explicit
+    ids, so it is set to ``max(last value, max(id))``. Use as ``select(raise_autoincrement(name))``.
+    """
+
+    inherit_cache = True
+    _traverse_internals = [("table_name", InternalTraversal.dp_string)]  # noqa: RUF012 - SQLAlchemy's API
+
+    def __init__(self, table_name: str) -> None:
+        self.table_name = table_name
+        self.type = Integer()
+
+
+@compiles(raise_autoincrement, "sqlite")
+def _raise_autoincrement_sqlite(_element: raise_autoincrement, _compiler: Any, **_kw: Any) -> str:
+    return "NULL"
+
+
+@compiles(raise_autoincrement, "postgresql")
+def _raise_autoincrement_pg(element: raise_autoincrement, compiler: Any, **_kw: Any) -> str:
+    serial = _pg_serial(element.table_name)
+    highest = (f"greatest(coalesce(pg_sequence_last_value({serial}), 0), "
+               f"coalesce((SELECT max(id) FROM {compiler.preparer.quote(element.table_name)}), 0))")
+    return f"(SELECT setval(s.serial, greatest(s.v, 1), s.v > 0) FROM (SELECT {serial} AS serial, {highest} AS v) " \
+           "AS s WHERE s.serial IS NOT NULL)"

@@ -104,22 +104,33 @@ class SqliteExecutor:
         self._local = threading.local()
 
     # -- execution ---------------------------------------------------------------------------------------
+    @contextlib.contextmanager
+    def _guarded(self, conn: sqlite3.Connection) -> Iterator[None]:
+        """Interrupt statements (execution and fetching) once the shim's deadline passes."""
+        if not deadline.active() or getattr(self._local, "guarded", False):
+            yield
+            return
+        conn.set_progress_handler(lambda: 1 if deadline.expired() else 0, 1000)
+        self._local.guarded = True
+        try:
+            yield
+        finally:
+            self._local.guarded = False
+            conn.set_progress_handler(None, 0)
+
     def _execute(self, conn: sqlite3.Connection, query: str, args: Sequence[Any]) -> sqlite3.Cursor:
         started = time.perf_counter()
-        if deadline.active():
-            conn.set_progress_handler(lambda: 1 if deadline.expired() else 0, 1000)
         try:
-            return conn.execute(query, list(args))
+            with self._guarded(conn):
+                return conn.execute(query, list(args))
         finally:
-            if deadline.active():
-                conn.set_progress_handler(None, 0)
             if self.tracer is not None:
                 self.tracer(query, args, time.perf_counter() - started)
 
     def select(self, query: str, args: Sequence[Any] | None = None) -> list[Row]:
         """Run a query and return every row as a dict (a repeated output name keeps its last value)."""
         conn = self.connection()
-        with translating("select", sqlite3.Error):
+        with translating("select", sqlite3.Error), self._guarded(conn):
             cursor = self._execute(conn, query, args or ())
             if cursor.description is None:
                 return []

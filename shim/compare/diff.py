@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from shim.compare.normalize import FLOAT_CLOSE, INT_FLOAT, UNORDERED_ROWS, canonical, numbers_equal
+from shim.compare.normalize import FLOAT_CLOSE, INT_FLOAT, TIE_ORDER, UNORDERED_ROWS, canonical, numbers_equal
 
-__all__ = ["Difference", "compare_results", "first_difference", "row_list_key"]
+__all__ = ["Difference", "compare_results", "first_difference", "json_kind", "row_count", "row_list_key"]
 
 _MAX_SHOWN = 120
 
@@ -85,6 +86,33 @@ class _Walk:
         if len(expected) != len(actual):
             return Difference(path or "$", expected, actual, detail=f"row count {len(expected)} != {len(actual)}",
                               expected_rows=len(expected), actual_rows=len(actual))
+        return self.bag(expected, actual, path, 0)
+
+    def tied(self, expected: list[Any], actual: list[Any], path: str, keys: Sequence[str]) -> Difference | None:
+        """Rows in order, except that a run of rows tying on every sort key is compared as a multiset."""
+        if len(expected) != len(actual):
+            return Difference(path or "$", expected, actual, detail=f"row count {len(expected)} != {len(actual)}",
+                              expected_rows=len(expected), actual_rows=len(actual))
+        start = 0
+        while start < len(expected):
+            group = _sort_key(expected[start], keys)
+            end = start + 1
+            while end < len(expected) and group is not None and _sort_key(expected[end], keys) == group:
+                end += 1
+            if end - start == 1:
+                found = self.diff(expected[start], actual[start], f"{path}[{start}]")
+            else:
+                found = self.bag(expected[start:end], actual[start:end], path, start)
+                if found is None and any(_Walk().diff(e, a, "") for e, a in
+                                         zip(expected[start:end], actual[start:end], strict=True)):
+                    self.tolerances[TIE_ORDER.name] += 1
+            if found:
+                return found
+            start = end
+        return None
+
+    def bag(self, expected: list[Any], actual: list[Any], path: str, offset: int) -> Difference | None:
+        """Compare two equally long row lists as multisets (``offset``: index of their first row)."""
         left = Counter(canonical(r) for r in expected)
         right = Counter(canonical(r) for r in actual)
         if left == right:
@@ -99,7 +127,7 @@ class _Walk:
                     del unmatched[index]
                     break
             else:
-                position = expected.index(row)
+                position = offset + expected.index(row)
                 closest = unmatched[0] if unmatched else None
                 inner = _Walk().diff(row, closest, f"{path}[{position}]") if closest is not None else None
                 detail = f"row {_short(row)} has no equal in the other result"
@@ -108,6 +136,37 @@ class _Walk:
                 return Difference(f"{path}[{position}]", row, closest, detail=detail,
                                   expected_rows=len(expected), actual_rows=len(actual))
         return None
+
+
+def _sort_key(row: Any, keys: Sequence[str]) -> tuple[str, ...] | None:
+    if not isinstance(row, dict):
+        return None
+    return tuple(canonical(row.get(key)) for key in keys)
+
+
+def json_kind(value: Any) -> str:
+    """The JSON type of a normalised value: object, array, string, number, boolean or null."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, (int, float)):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, list):
+        return "array"
+    if isinstance(value, dict):
+        return "object"
+    return type(value).__name__
+
+
+def row_count(result: Any) -> int | None:
+    """How many rows a result has (its row list's length), or None when it has no row list."""
+    key = row_list_key(result)
+    if key is None:
+        return None
+    return len(result) if key == "" else len(result[key])
 
 
 def row_list_key(result: Any) -> str | None:
@@ -119,26 +178,37 @@ def row_list_key(result: Any) -> str | None:
     return None
 
 
-def compare_results(expected: Any, actual: Any, *, ordered: bool = True) -> tuple[Difference | None, Counter[str]]:
+def compare_results(
+    expected: Any, actual: Any, *, ordered: bool = True, tie_keys: Sequence[str] | None = None
+) -> tuple[Difference | None, Counter[str]]:
     """Compare two JSON-normalised results; return the first difference (or None) and tolerances applied.
 
     With ``ordered=False`` the row list (the top-level list, or ``data`` of a DataTables dict) is compared as
-    a multiset; lists nested inside rows are always compared in order.
+    a multiset; lists nested inside rows are always compared in order. With ``tie_keys`` (the ORDER BY
+    columns) an ordered row list is compared in order except within runs of rows that tie on every key,
+    which are compared as multisets (the ``tie_order`` tolerance, counted once per reordered run).
     """
     walk = _Walk()
     key = row_list_key(expected)
-    if ordered or key is None or row_list_key(actual) != key:
+    tied = bool(ordered and tie_keys)
+    if (ordered and not tied) or key is None or row_list_key(actual) != key:
         return walk.diff(expected, actual, ""), walk.tolerances
+
+    def rows(left: list[Any], right: list[Any], path: str) -> Difference | None:
+        return walk.tied(left, right, path, tuple(tie_keys or ())) if tied else walk.multiset(left, right, path)
+
     if key == "":
-        return walk.multiset(expected, actual, ""), walk.tolerances
+        return rows(expected, actual, ""), walk.tolerances
     rest_expected = {k: v for k, v in expected.items() if k != key}
     rest_actual = {k: v for k, v in actual.items() if k != key}
     found = walk.diff(rest_expected, rest_actual, "")
     if found is None:
-        found = walk.multiset(expected[key], actual[key], key)
+        found = rows(expected[key], actual[key], key)
     return found, walk.tolerances
 
 
-def first_difference(expected: Any, actual: Any, *, ordered: bool = True) -> Difference | None:
+def first_difference(
+    expected: Any, actual: Any, *, ordered: bool = True, tie_keys: Sequence[str] | None = None
+) -> Difference | None:
     """The first difference between two normalised results, or None when they are equal."""
-    return compare_results(expected, actual, ordered=ordered)[0]
+    return compare_results(expected, actual, ordered=ordered, tie_keys=tie_keys)[0]

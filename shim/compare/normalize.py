@@ -14,7 +14,19 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["FLOAT_REL", "TOLERANCES", "Tolerance", "canonical", "numbers_equal", "to_jsonable"]
+__all__ = [
+    "ERROR_SIGNATURE",
+    "FLOAT_CLOSE",
+    "FLOAT_REL",
+    "INT_FLOAT",
+    "TIE_ORDER",
+    "TOLERANCES",
+    "UNORDERED_ROWS",
+    "Tolerance",
+    "canonical",
+    "numbers_equal",
+    "to_jsonable",
+]
 
 FLOAT_REL = 1e-9
 
@@ -35,7 +47,13 @@ UNORDERED_ROWS = Tolerance(
 TIE_ORDER = Tolerance(
     "tie_order", "rows that tie on every ORDER BY key are compared as a multiset within each tie group"
 )
-TOLERANCES: dict[str, Tolerance] = {t.name: t for t in (INT_FLOAT, FLOAT_CLOSE, UNORDERED_ROWS, TIE_ORDER)}
+ERROR_SIGNATURE = Tolerance(
+    "error_signature", "two raised exceptions are equal when their signatures are (class and the driver cause's "
+    "class for database errors, whose messages differ by driver; class and normalised message otherwise)"
+)
+TOLERANCES: dict[str, Tolerance] = {
+    t.name: t for t in (INT_FLOAT, FLOAT_CLOSE, UNORDERED_ROWS, TIE_ORDER, ERROR_SIGNATURE)
+}
 
 
 def _default(value: Any) -> Any:

@@ -1,0 +1,322 @@
+"""The history domain on SQLAlchemy Core: the same answers, with every SQLite accident made explicit.
+
+Where Tautulli's SQL leaves a choice to SQLite (bare columns in GROUP BY, LIMIT 1 without ORDER BY, ties),
+the row SQLite 3.40 picks is chosen by rule: the first history row of an item (row-id order) for search and
+key lookups, the newest row of a play's child level as its reverse index scan yields, the first row of a user
+for the library check of stats; ties in user stats follow the group key (``user_id``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, case, false, func, or_, select, union
+from sqlalchemy.engine import Engine
+
+from plexpy import context, session_rules
+from plexpy.datatables import DataTablesError
+from plexpy.datatables.custom_where import CustomWhere, CustomWhereError, CustomWhereFailure, parse
+from plexpy.datatables.sqla_sql import matches, run_page
+from plexpy.db.engine import connect
+from plexpy.db.errors import TautulliDBError
+from plexpy.db.schema import (
+    library_sections,
+    session_history,
+    session_history_media_info,
+    session_history_metadata,
+    sessions_continued,
+    users,
+)
+from plexpy.db.sqlfuncs import ascii_like
+from plexpy.domains.history import item_shaping, shaping
+from plexpy.domains.history.children import item_children
+from plexpy.domains.history.sqla_table import history_query, history_tiebreak, total_duration_query
+
+__all__ = ["TWIN", "SqlaHistory"]
+
+h = session_history
+m = session_history_metadata
+i = session_history_media_info
+u = users
+lib = library_sections
+
+#: Stream detail columns not read from ``session_history_media_info``.
+_STREAM_TABLES = {"quality_profile": h, "media_type": m, "title": m, "grandparent_title": m, "original_title": m}
+
+
+def _first_row_section(partition: Any = None) -> Any:
+    """``row_number()`` marking the first row (by id) whose ``section_id`` a bare column would show."""
+    return func.row_number().over(partition_by=partition, order_by=h.c.id)
+
+
+class SqlaHistory:
+    """History reads on SQLAlchemy Core."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+
+    def _rows(self, stmt: Any, op: str) -> list[dict[str, Any]]:
+        with connect(self._engine, f"history.{op}") as conn:
+            return [dict(r) for r in conn.execute(stmt).mappings()]
+
+    def _guest(self) -> session_rules.GuestScope | None:
+        guest_id = context.get_session_user_id()
+        if not guest_id:
+            return None
+        stmt = (
+            select(u.c.shared_libraries, *(u.c[name] for name in session_rules.FILTER_COLUMNS))
+            .where(matches(u.c.user_id, guest_id)).order_by(u.c.id).limit(1)
+        )
+        try:
+            rows = self._rows(stmt, "guest")
+        except TautulliDBError:
+            rows = []
+        return session_rules.guest_scope(rows[0] if rows else {})
+
+    def _live_thumbs(self) -> dict[Any, Any]:
+        stmt = select(u.c.user_id, u.c.thumb, u.c.custom_avatar_url).where(u.c.deleted_user == 0).order_by(u.c.id)
+        return {r["user_id"]: shaping.live_thumb(r) for r in self._rows(stmt, "live_thumbs")}
+
+    def _total_duration(self, where: CustomWhere) -> Any:
+        try:
+            rows = self._rows(total_duration_query(where), "get_total_duration")
+        except (CustomWhereFailure, TautulliDBError):
+            return None
+        total = 0
+        for row in rows:
+            total = row["total_duration"]
+        return total
+
+    def get_datatables_history(self, kwargs: Mapping[str, Any] | None = None, custom_where: Any = None,
+                               grouping: Any = None, include_activity: Any = None) -> dict[str, Any]:
+        """The history table, grouped by play or not, with live sessions when asked."""
+        grouping = shaping.grouping(grouping)
+        include_activity = shaping.include_activity(include_activity)
+        filters = shaping.history_filters(custom_where)
+        try:
+            request, where = shaping.history_request(kwargs, filters)
+            inner = history_query(where, grouping, include_activity)
+            with connect(self._engine, "history.get_datatables_history") as conn:
+                page = run_page(conn, inner, request, h, tiebreak=history_tiebreak(grouping, include_activity))
+        except (DataTablesError, CustomWhereFailure, TautulliDBError):
+            return shaping.datatables_empty()
+        thumbs = self._live_thumbs() if any(r["state"] for r in page.rows) else None
+        rows, filter_duration = shaping.history_rows(page.rows, thumbs)
+        return shaping.datatables_result(page, rows, filter_duration, self._total_duration(where.anded()))
+
+    def get_total_duration(self, custom_where: Any = None) -> Any:
+        """Seconds watched over the rows a ``custom_where`` selects; None when the query fails or finds nothing."""
+        if custom_where is None:
+            raise TypeError("'NoneType' object is not iterable")
+        try:
+            where = parse(custom_where)
+        except CustomWhereFailure as exc:
+            if exc.at_build:
+                raise CustomWhereError(str(exc)) from exc
+            return None
+        return self._total_duration(where)
+
+    def get_stream_details(self, row_id: Any = None, session_key: Any = None) -> dict[str, Any] | None:
+        """Stream details of one history row (a guest sees only their own)."""
+        if not row_id:
+            return None
+        fields = dict.fromkeys([*item_shaping.STREAM_FIELDS, *item_shaping.STREAM_SOURCE_FIELDS])
+        columns = [_STREAM_TABLES.get(name, i).c[name] for name in fields]
+        stmt = (
+            select(*columns)
+            .select_from(i.join(h, h.c.id == i.c.id).join(m, m.c.id == i.c.id))
+            .where(matches(i.c.id, row_id))
+            .order_by(i.c.id)
+        )
+        if context.get_session_user_id():
+            stmt = stmt.where(matches(h.c.user_id, context.get_session_user_id()))
+        rows = self._rows(stmt, "get_stream_details")
+        return item_shaping.stream_details(rows, current_session=bool(session_key))
+
+    def get_metadata_details(self, rating_key: Any = "", guid: Any = "") -> dict[str, Any] | list[Any]:
+        """Metadata of an item's newest play (by rating key, or by guid prefix), or ``[]``."""
+        rows: list[dict[str, Any]] = []
+        if guid or rating_key:
+            match = ascii_like(m.c.guid, guid.split("?")[0] + "%") if guid else matches(m.c.rating_key, rating_key)
+            stmt = (
+                select(
+                    h.c.section_id, m.c.id, m.c.rating_key, m.c.parent_rating_key, m.c.grandparent_rating_key,
+                    m.c.title, m.c.parent_title, m.c.grandparent_title, m.c.original_title, m.c.full_title,
+                    lib.c.section_name, m.c.media_index, m.c.parent_media_index, m.c.thumb, m.c.parent_thumb,
+                    m.c.grandparent_thumb, m.c.art, m.c.media_type, m.c.year, m.c.originally_available_at,
+                    m.c.added_at, m.c.updated_at, m.c.last_viewed_at, m.c.content_rating, m.c.summary,
+                    m.c.tagline, m.c.rating, m.c.duration, m.c.guid, m.c.directors, m.c.writers, m.c.actors,
+                    m.c.genres, m.c.studio, m.c.labels, i.c.container, i.c.bitrate, i.c.video_codec,
+                    i.c.video_resolution, i.c.video_full_resolution, i.c.video_framerate, i.c.audio_codec,
+                    i.c.audio_channels, m.c.live, m.c.channel_call_sign, m.c.channel_id, m.c.channel_identifier,
+                    m.c.channel_title, m.c.channel_thumb, m.c.channel_vcn,
+                )
+                .select_from(
+                    m.join(h, h.c.id == m.c.id).join(i, i.c.id == m.c.id)
+                    .join(lib, lib.c.section_id == h.c.section_id)
+                )
+                .where(match)
+                .order_by(m.c.id.desc(), lib.c.id)
+                .limit(1)
+            )
+            rows = self._rows(stmt, "get_metadata_details")
+        metadata = item_shaping.metadata_rows(rows)
+        visible = session_rules.filter_session_info(metadata, self._guest(), filter_key="section_id")
+        return visible[0] if visible else []
+
+    def _item_filter(self, rating_key: Any, keys: list[Any], guid: Any) -> ColumnElement[bool] | None:
+        """Which history rows a per-item stat counts (by rating keys or by guid); None: no query."""
+        if str(rating_key).isdigit():
+            return or_(*(
+                or_(*(matches(column, key) for key in keys))
+                for column in (h.c.grandparent_rating_key, h.c.parent_rating_key, h.c.rating_key)
+            )) if keys else false()
+        if guid:
+            return m.c.guid == guid
+        return None
+
+    def get_watch_time_stats(self, rating_key: Any = None, guid: Any = None, media_type: Any = None,
+                             grouping: Any = None, query_days: Any = None) -> list[dict[str, Any]]:
+        """Plays and time watched of an item over each window of days."""
+        if rating_key is None and guid is None:
+            return []
+        group_col = h.c.reference_id if shaping.grouping(grouping) else h.c.id
+        keys = item_shaping.item_keys(rating_key, media_type, item_children)
+        match = self._item_filter(rating_key, keys, guid)
+        stats, section_ids = [], set()
+        for days in item_shaping.query_days(query_days):
+            rows: list[dict[str, Any]] = []
+            if match is not None:
+                window = [match] if days <= 0 else [match, h.c.stopped >= context.now() - days * 86400]
+                rows = self._watch_time(group_col, window)
+            for row in rows:
+                section_ids.add(row["section_id"])
+                stats.append(item_shaping.watch_time_stat(days, row))
+        guest = self._guest()
+        if not all(session_rules.allow_session_library(s, guest) for s in section_ids):
+            return []
+        return stats
+
+    def _watch_time(self, group_col: Any, where: list[ColumnElement[bool]]) -> list[dict[str, Any]]:
+        base = (
+            select(h.c.started, h.c.stopped, h.c.paused_counter, group_col.label("play"), h.c.section_id,
+                   _first_row_section().label("first"))
+            .select_from(h.join(m, m.c.id == h.c.id)).where(*where).subquery("matched")
+        )
+        stmt = select(
+            (func.sum(base.c.stopped - base.c.started) - func.sum(func.coalesce(base.c.paused_counter, 0)))
+            .label("total_time"),
+            func.count(base.c.play.distinct()).label("total_plays"),
+            func.max(case((base.c.first == 1, base.c.section_id))).label("section_id"),
+        )
+        try:
+            return self._rows(stmt, "get_watch_time_stats")
+        except TautulliDBError:
+            return []
+
+    def get_user_stats(self, rating_key: Any = None, guid: Any = None, media_type: Any = None,
+                       grouping: Any = None) -> list[dict[str, Any]]:
+        """Plays and time per user of an item, most plays first (a guest sees others masked)."""
+        group_col = h.c.reference_id if shaping.grouping(grouping) else h.c.id
+        keys = item_shaping.item_keys(rating_key, media_type, item_children)
+        match = self._item_filter(rating_key, keys, guid)
+        rows = self._user_stats(group_col, match) if match is not None else []
+        guest = self._guest()
+        if not all(session_rules.allow_session_library(r["section_id"], guest) for r in rows):
+            return []
+        return session_rules.mask_session_info([item_shaping.user_stat(r) for r in rows], guest, mask_metadata=False)
+
+    def _user_stats(self, group_col: Any, match: ColumnElement[bool]) -> list[dict[str, Any]]:
+        base = (
+            select(h.c.user_id, h.c.started, h.c.stopped, h.c.paused_counter, group_col.label("play"),
+                   h.c.section_id, _first_row_section(h.c.user_id).label("first"))
+            .select_from(h.join(m, m.c.id == h.c.id).join(u, u.c.user_id == h.c.user_id)).where(match)
+            .subquery("matched")
+        )
+        per_user = (
+            select(
+                base.c.user_id, func.count(base.c.play.distinct()).label("total_plays"),
+                (func.sum(base.c.stopped - base.c.started) - func.sum(func.coalesce(base.c.paused_counter, 0)))
+                .label("total_time"),
+                func.max(case((base.c.first == 1, base.c.section_id))).label("section_id"),
+            )
+            .group_by(base.c.user_id).subquery("per_user")
+        )
+        blank = u.c.friendly_name.is_(None) | (func.trim(u.c.friendly_name) == "")
+        stmt = (
+            select(
+                case((blank, u.c.username), else_=u.c.friendly_name).label("friendly_name"), u.c.user_id,
+                u.c.username, u.c.thumb, u.c.custom_avatar_url.label("custom_thumb"), per_user.c.total_plays,
+                per_user.c.total_time, per_user.c.section_id,
+            )
+            .select_from(per_user.join(u, u.c.user_id == per_user.c.user_id))
+            .order_by(per_user.c.total_plays.desc(), per_user.c.total_time.desc().nulls_last(), u.c.user_id)
+        )
+        try:
+            return self._rows(stmt, "get_user_stats")
+        except TautulliDBError:
+            return []
+
+    def _item_row(self, rating_key: Any) -> Select[Any]:
+        """The first history metadata row (row-id order) mentioning a key at any level."""
+        return (
+            select(m.c.rating_key, m.c.parent_rating_key, m.c.grandparent_rating_key, m.c.title, m.c.parent_title,
+                   m.c.grandparent_title, m.c.media_index, m.c.parent_media_index, m.c.year, m.c.media_type)
+            .where(or_(matches(m.c.rating_key, rating_key), matches(m.c.parent_rating_key, rating_key),
+                       matches(m.c.grandparent_rating_key, rating_key)))
+            .order_by(m.c.id).limit(1)
+        )
+
+    def get_search_query(self, rating_key: Any = "") -> dict[str, Any] | None:
+        """What to search for to find an item (the first history row that mentions its key)."""
+        rows = self._rows(self._item_row(rating_key), "get_search_query") if rating_key else []
+        return item_shaping.search_query(rows, rating_key)
+
+    def _key_level(self, level: str, key: Any) -> list[dict[str, Any]]:
+        """One level of the key tree: one row per key, newest key first.
+
+        SQLite takes each group's columns from its first row in scan order: the lowest id for roots and
+        parents (a table scan), the highest id for children (a reverse scan of the rating key index).
+        """
+        match, group = {"grandparent": (m.c.grandparent_rating_key, m.c.grandparent_rating_key),
+                        "parent": (m.c.grandparent_rating_key, m.c.parent_rating_key),
+                        "child": (m.c.parent_rating_key, m.c.rating_key)}[level]
+        pick = m.c.id.desc() if level == "child" else m.c.id
+        ranked = (
+            select(m.c.rating_key, m.c.parent_rating_key, m.c.grandparent_rating_key, m.c.title, m.c.parent_title,
+                   m.c.grandparent_title, m.c.media_index, m.c.parent_media_index,
+                   func.row_number().over(partition_by=group, order_by=pick).label("pick"))
+            .where(matches(match, key)).subquery("level")
+        )
+        stmt = select(*(c for c in ranked.c if c.name != "pick")).where(ranked.c.pick == 1)
+        return self._rows(stmt.order_by(ranked.c[group.name].desc().nulls_last()), "get_rating_keys_list")
+
+    def get_rating_keys_list(self, rating_key: Any = "", media_type: Any = "") -> dict[Any, Any]:
+        """The key tree of the show, season, artist or album an item belongs to."""
+        if media_type == "movie":
+            return {0: {"rating_key": int(rating_key)}}
+        try:
+            root = self._rows(self._item_row(rating_key), "get_rating_keys_list")[0]["grandparent_rating_key"]
+        except (TautulliDBError, IndexError):
+            return {}
+        return item_shaping.rating_key_tree(root, self._key_level, item_shaping.match_type(media_type))
+
+    def get_user_devices(self, user_id: Any = "", history_only: bool = True) -> list[Any]:
+        """The machine ids a user played from (with ``history_only`` False, also their continued sessions)."""
+        if not user_id:
+            return []
+        played = select(h.c.machine_id).where(matches(h.c.user_id, user_id))
+        if history_only:
+            stmt: Any = played.distinct()
+        else:
+            continued = select(sessions_continued.c.machine_id).where(matches(sessions_continued.c.user_id, user_id))
+            stmt = union(played, continued)
+        try:
+            rows = self._rows(stmt, "get_user_devices")
+        except TautulliDBError:
+            return []
+        return [r["machine_id"] for r in rows]
+
+
+TWIN = SqlaHistory
