@@ -45,6 +45,7 @@ def _params(fn: ast.FunctionDef) -> list[list[object]]:
 
 
 def main(root: Path) -> dict[str, list[list[object]]]:
+    """Map every public function and method of the data-layer modules under ``root`` to its parameters."""
     found: dict[str, list[list[object]]] = {}
     for name in MODULES:
         tree = ast.parse((root / f"{name}.py").read_text(encoding="utf-8-sig"))
