@@ -16,6 +16,7 @@ from plexpy.config import Settings
 from plexpy.db.engine import build_engine
 from plexpy.db.errors import TautulliDBError
 from plexpy.db.sqlite_executor import SqliteExecutor
+from plexpy.db.write_verifier import SqliteWriteVerifier
 from plexpy.domains import DOMAINS
 from shim.clock import Clock
 from shim.flags import FlagStore
@@ -197,4 +198,6 @@ def build(settings: Settings, *, router: Any = None, detect_races: bool = True) 
     if router is None:
         probe = _data_version_probe(executor) if executor is not None and detect_races else None
         router = build_router(settings, race_probe=probe)
+    if executor is not None and hasattr(router, "write_verifier") and router.write_verifier is None:
+        router.write_verifier = SqliteWriteVerifier(executor, engine)
     return Runtime(settings=settings, executor=executor, engine=engine, router=router, twins=twins)

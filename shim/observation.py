@@ -111,6 +111,8 @@ class ParityEvent:
     compared_error: str | None = None
     reason: str | None = None
     context: Mapping[str, Any] = field(default_factory=dict)
+    verification: str | None = None
+    changes: Mapping[str, Any] = field(default_factory=dict)
 
     @property
     def event(self) -> str:
@@ -132,7 +134,8 @@ class ParityEvent:
             "answering_rows": self.answering_rows, "compared_rows": self.compared_rows,
             "difference": self.difference, "tolerances": dict(self.tolerances),
             "answering_error": self.answering_error, "compared_error": self.compared_error,
-            "reason": self.reason, "context": dict(self.context),
+            "reason": self.reason, "context": dict(self.context), "verification": self.verification,
+            "changes": dict(self.changes),
         }
         return {k: v for k, v in data.items() if v is not None and v != {}}
 

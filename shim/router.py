@@ -39,6 +39,7 @@ from shim.observation import SAMPLED_OUT, Comparison, Observation, Outcome, Pari
 from shim.operation import Kind, Operation
 from shim.runner import CandidatePool, Handoff, Watchdog
 from shim.sampling import Sampler
+from shim.writes import ChangeBox, WriteVerifier
 
 __all__ = ["WRITE_PENDING", "Paths", "Router"]
 
@@ -90,6 +91,7 @@ class Router:
         race_probe: Callable[[], object] | None = None,
         aa: bool = False,
         log_context: Callable[[], Mapping[str, Any]] = structlog.contextvars.get_contextvars,
+        write_verifier: WriteVerifier | None = None,
     ) -> None:
         self.flags = modes if isinstance(modes, FlagStore) else FlagStore(list(modes), modes)
         self.sampler = sampler or Sampler(1.0)
@@ -103,6 +105,7 @@ class Router:
         self._race_probe = race_probe
         self.aa = aa
         self._log_context = log_context
+        self.write_verifier = write_verifier
         self._seq = itertools.count(1)
         self._lock = threading.Lock()
         self._idle = threading.Condition()
@@ -126,7 +129,7 @@ class Router:
                      self._context())
         answering = functools.partial(answer, **arguments)
         if op.kind is Kind.WRITE:
-            return self._answer_alone(call, answering, WRITE_PENDING)
+            return self._write(call, paths, arguments, answering)
         if not self.sampler.sampled(op):
             self._publish(call, Outcome.SKIPPED, reason=SAMPLED_OUT)
             return answering()
@@ -153,6 +156,66 @@ class Router:
         control = self._observe(call.answering, answering)
         self._publish(call, Outcome.SKIPPED, answering=control, reason=reason)
         return control.unwrap()
+
+    # -- writes ------------------------------------------------------------------------------------------
+    def _write(self, call: _Call, paths: Paths, arguments: Mapping[str, Any], answering: Callable[[], Any]) -> Any:
+        """Verify a write on one store: compared path captured and rolled back, then the answer for real."""
+        verifier = self.write_verifier
+        method = None
+        if verifier is not None:
+            try:
+                method = verifier.method(call.op)
+            except Exception as exc:
+                self.raised("write_method", exc, call)
+        if verifier is None or method is None:
+            return self._answer_alone(call, answering, WRITE_PENDING if verifier is None else
+                                      "this write cannot be verified on one store (side effects outside it)")
+        if not self.sampler.sampled(call.op):
+            self._publish(call, Outcome.SKIPPED, reason=SAMPLED_OUT)
+            return answering()
+        try:
+            isolated = copy.deepcopy(dict(arguments))
+        except Exception as exc:
+            self.raised("isolate", exc, call)
+            return self._answer_alone(call, answering, "arguments cannot be copied for the compared path")
+        compared_box = ChangeBox()
+        answering_box = ChangeBox()
+
+        def compared() -> Any:
+            nonlocal compared_box
+            with verifier.trial(call.compared, call.op) as box:
+                compared_box = box
+                return paths.get(call.compared)(**isolated)
+
+        def answered() -> Any:
+            nonlocal answering_box
+            with verifier.real(call.answering, call.op) as box:
+                answering_box = box
+                return answering()
+
+        call = replace(call, ordered=True)
+        candidate = self._observe(call.compared, compared, self.candidate_timeout)
+        control = self._observe(call.answering, answered)
+        self._conclude_write(call, control, candidate, answering_box, compared_box, method)
+        return control.unwrap()
+
+    def _conclude_write(self, call: _Call, control: Observation, candidate: Observation, answering_box: ChangeBox,
+                        compared_box: ChangeBox, method: str) -> None:
+        try:
+            comparison = judge(control, candidate, ordered=True, error_signature=self._error_signature)
+            if comparison.outcome is Outcome.MATCH:
+                failure = answering_box.failure or compared_box.failure
+                difference = (f"change capture failed: {failure}" if failure
+                              else self.write_verifier.diff(answering_box, compared_box))  # type: ignore[union-attr]
+                if difference is not None:
+                    comparison = Comparison(Outcome.MISMATCH, difference=f"changes: {difference}",
+                                            tolerances=comparison.tolerances)
+        except Exception as exc:
+            self.raised("compare", exc, call)
+            comparison = Comparison(Outcome.SHIM_ERROR, difference=f"comparison failed: {describe_error(exc)}")
+        self._publish(call, comparison.outcome, answering=control, compared=candidate, comparison=comparison,
+                      order="compared_first", verification=method,
+                      changes={"answering": answering_box.summary, "compared": compared_box.summary})
 
     def _read_inline(self, call: _Call, answering: Callable[[], Any], compared: Callable[[], Any]) -> Any:
         if self._rng.random() < 0.5:
@@ -293,7 +356,8 @@ class Router:
     # -- publishing --------------------------------------------------------------------------------------
     def _publish(self, call: _Call, outcome: Outcome, *, answering: Observation | None = None,
                  compared: Observation | None = None, comparison: Comparison | None = None,
-                 order: str | None = None, reason: str | None = None) -> ParityEvent | None:
+                 order: str | None = None, reason: str | None = None, verification: str | None = None,
+                 changes: Mapping[str, Any] | None = None) -> ParityEvent | None:
         try:
             event = ParityEvent(
                 outcome=outcome, seq=next(self._seq), domain=call.op.domain, operation=call.op.name,
@@ -308,7 +372,8 @@ class Router:
                 tolerances=dict(comparison.tolerances) if comparison else {},
                 answering_error=clean_text(describe_error(answering.error)) if answering else None,
                 compared_error=clean_text(describe_error(compared.error)) if compared else None,
-                reason=reason, context=clean(dict(call.context)),
+                reason=reason, context=clean(dict(call.context)), verification=verification,
+                changes=clean(dict(changes or {})),
             )
         except Exception as exc:
             self.raised("publish", exc, call)

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-__all__ = ["ChangeSet", "capture_changes", "diff_changes"]
+__all__ = ["ChangeSet", "capture_changes", "diff_changes", "finish_capture", "start_capture"]
 
 _LOG_TABLE = "temp.tdb_changes"
 
@@ -76,18 +76,16 @@ def _sequence(conn: _DBAPIConnection) -> dict[str, int]:
     return dict(conn.execute("SELECT name, seq FROM main.sqlite_sequence").fetchall())
 
 
-@contextlib.contextmanager
-def capture_changes(conn: _DBAPIConnection, tables: Iterable[str]) -> Iterator[ChangeSet]:
-    """Capture the rows the block changes in ``tables`` on ``conn`` (fill the yielded ChangeSet at exit).
-
-    Must run inside the write's transaction, so the after-images are read before a commit or rollback.
-    """
-    watched = sorted(set(tables))
-    _install(conn, watched)
+def start_capture(conn: _DBAPIConnection, tables: Iterable[str]) -> dict[str, int]:
+    """Install the capturing triggers for ``tables`` on ``conn`` and clear the log; returns the sequences."""
+    _install(conn, sorted(set(tables)))
     conn.execute(f"DELETE FROM {_LOG_TABLE}")
-    before_sequence = _sequence(conn)
+    return _sequence(conn)
+
+
+def finish_capture(conn: _DBAPIConnection, before_sequence: Mapping[str, int]) -> ChangeSet:
+    """Read back the rows logged since :func:`start_capture` (inside the same transaction)."""
     changes = ChangeSet()
-    yield changes
     logged = conn.execute(f"SELECT DISTINCT tbl, rid FROM {_LOG_TABLE} ORDER BY tbl, rid").fetchall()
     by_table: dict[str, list[int]] = {}
     for table, rowid in logged:
@@ -98,6 +96,20 @@ def capture_changes(conn: _DBAPIConnection, tables: Iterable[str]) -> Iterator[C
     after_sequence = _sequence(conn)
     changes.sequence = {k: v for k, v in after_sequence.items() if before_sequence.get(k) != v}
     conn.execute(f"DELETE FROM {_LOG_TABLE}")
+    return changes
+
+
+@contextlib.contextmanager
+def capture_changes(conn: _DBAPIConnection, tables: Iterable[str]) -> Iterator[ChangeSet]:
+    """Capture the rows the block changes in ``tables`` on ``conn`` (fill the yielded ChangeSet at exit).
+
+    Must run inside the write's transaction, so the after-images are read before a commit or rollback.
+    """
+    before = start_capture(conn, tables)
+    changes = ChangeSet()
+    yield changes
+    found = finish_capture(conn, before)
+    changes.tables, changes.sequence = found.tables, found.sequence
 
 
 def _same(a: Any, b: Any) -> bool:
