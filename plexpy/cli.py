@@ -164,6 +164,60 @@ def replay_calls_cmd(ctx: click.Context, calls_file: Path, db: Path, backend: st
     sys.exit(0 if result.failed == 0 and result.parity_failures == 0 else 1)
 
 
+@replay.command("writes")
+@click.argument("writes_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--db", "db", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="The database the script starts from (a copy is used; the file is never changed).")
+@click.option("--final-state", "final_state", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              default=None, help="The recorded final state (final_state.json) to compare the database with.")
+@click.option("--backend", type=click.Choice(["legacy", "sqlalchemy"]), default="legacy", show_default=True,
+              help="Which path applies every write.")
+@click.option("--mode", type=ModeType(), default=None,
+              help="Route every domain in this mode instead of --backend; shadow and reverse-shadow verify each "
+                   "write against the other path (rolled back) and write a parity report.")
+@click.option("--json", "json_out", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write one JSON object per step (id, verdict, difference, seconds).")
+@click.option("--report-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Folder of parity report runs (default: parity_reports).")
+@click.pass_context
+def replay_writes_cmd(ctx: click.Context, writes_file: Path, db: Path, final_state: Path | None, backend: str,
+                      mode: str | None, json_out: Path | None, report_dir: Path | None) -> None:
+    """Replay a recorded script of write calls in order and compare return values and the final database.
+
+    Each step runs on a copy at its own clock, zone and config; files the script names (the database to
+    import) are copied from beside the script first. Ends with ``N passed, M failed`` (the steps, plus the
+    final state as one more check); exits 0 only when nothing failed and, in a shadow mode, every verified
+    write matched.
+
+    Example:
+        cd plexpy/sample && tautulli-db replay writes writes.jsonl --db tautulli.db --final-state final_state.json
+    """
+    from plexpy.commands.replay_writes import replay_writes  # noqa: PLC0415 - keep start-up light
+
+    result = _run(lambda: replay_writes(writes_file, db, final_state, backend=backend, mode=mode,
+                                        report_dir=report_dir), ctx.obj["traceback"])
+    if json_out is not None:
+        with json_out.open("w", encoding="utf-8") as handle:
+            for step in result.steps:
+                handle.write(json.dumps(step.as_json(), ensure_ascii=False) + "\n")
+    failures = [s for s in result.steps if not s.passed]
+    for failure in failures[:20]:
+        console.print(f"[red]FAIL[/red] {failure.id} {failure.target}: {failure.difference}", markup=True)
+    if len(failures) > 20:
+        console.print(f"... and {len(failures) - 20} more failing steps (see --json)")
+    if final_state is not None:
+        if result.state_differences:
+            console.print("[red]final state differs[/red]:", markup=True)
+            for line in result.state_differences:
+                console.print(f"  {line}", markup=False)
+        else:
+            console.print("final state: equal to the recorded one")
+    if result.report_dir:
+        console.print(f"parity report: {Path(result.report_dir) / 'report.html'}")
+    click.echo(f"{result.passed} passed, {result.failed} failed")
+    sys.exit(0 if result.failed == 0 and result.parity_failures == 0 else 1)
+
+
 def _ms(value: float | None) -> str:
     return "—" if value is None else f"{value:.2f}"
 

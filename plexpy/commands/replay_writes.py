@@ -36,6 +36,16 @@ class WritesResult:
     backend: str = "legacy"
     mode: str | None = None
     report_dir: Path | None = None
+    parity: dict[str, Any] | None = None
+
+    @property
+    def parity_failures(self) -> int:
+        """Compared writes that did not match (shadow modes), from the parity report's totals."""
+        if not self.parity:
+            return 0
+        totals = self.parity.get("totals", {})
+        return sum(int(totals.get(k, 0)) for k in ("mismatches", "wrong_type", "candidate_errors", "shim_errors",
+                                                  "timeouts"))
 
     @property
     def passed(self) -> int:
@@ -98,6 +108,7 @@ def replay_writes(
     router_factory: Callable[[config.Settings], Any] | None = None,
     stop_after: int | None = None,
     progress: Callable[[RecordResult], None] | None = None,
+    report_dir: str | Path | None = None,
 ) -> WritesResult:
     """Run the write script on a copy of ``db`` and compare return values and the final state.
 
@@ -110,6 +121,7 @@ def replay_writes(
         router_factory: builds the router from settings (the shim's router in shadow modes).
         stop_after: run only the first N steps (the final state is then not compared).
         progress: called after each step.
+        report_dir: folder of parity report runs (shadow modes).
     """
     script_dir = Path(writes).resolve().parent
     steps: Sequence[Mapping[str, Any]] = load_records(writes)
@@ -122,8 +134,14 @@ def replay_writes(
         settings = config.load(None, environ={}, overrides={
             "db_url": f"sqlite:///{copy}", "data_dir": str(workdir), "timezone": "UTC",
             "backends": {"default": mode or backend},
+            **({"report_dir": str(report_dir)} if report_dir is not None else {}),
         })
-        router = router_factory(settings) if router_factory is not None else None
+        if router_factory is not None:
+            router = router_factory(settings)
+        else:
+            meta = {"database": f"a copy of {Path(db).name}", "steps": len(steps), "script": Path(writes).name}
+            router = bootstrap.build_router(settings, always_report=True, report_meta=meta,
+                                            report_title="Parity report: replay of recorded writes")
         rt = bootstrap.build(settings, router=router)
         stack.callback(rt.close)
         stack.enter_context(runtime.use(rt))
@@ -138,5 +156,8 @@ def replay_writes(
             expected = json.loads(Path(final_state).read_text(encoding="utf-8"))
             differences = compare_state(expected, dump_state(rt.engine, list(expected)))
         report_dir = getattr(router, "finish", lambda: None)()
+    parity = None
+    if report_dir is not None and (Path(report_dir) / "summary.json").exists():
+        parity = json.loads((Path(report_dir) / "summary.json").read_text(encoding="utf-8"))
     return WritesResult(steps=results, state_differences=differences, backend=backend, mode=mode,
-                        report_dir=report_dir)
+                        report_dir=report_dir, parity=parity)
