@@ -112,6 +112,7 @@ TAUTULLI_KEYS: Mapping[str, TautulliKey] = MappingProxyType(_keys(
     ("PMS_URL", "PMS", str, ""),
     ("PMS_URL_OVERRIDE", "PMS", str, ""),
     ("PMS_UUID", "PMS", str, ""),
+    ("PMS_VERSION", "PMS", str, ""),
     ("PMS_WEB_URL", "PMS", str, "https://app.plex.tv/desktop"),
     ("SYNCHRONOUS_MODE", "Advanced", str, "NORMAL"),
     ("THEMOVIEDB_APIKEY", "General", str, ""),

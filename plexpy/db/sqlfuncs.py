@@ -363,8 +363,8 @@ def stored_values(table: Any, values: Mapping[str, Any]) -> dict[str, Any]:
     """``values`` for ``table``'s columns as SQLite's type affinity stores them, so every backend stores the same.
 
     INTEGER columns take numeric text as a number (``'1119'`` → 1119, ``'1.0'`` → 1) and whole floats as
-    integers; TEXT columns take integers as their text. Anything else is left as given (SQLite keeps ``''``
-    or ``'abc'`` as text in an INTEGER column, which PostgreSQL cannot store).
+    integers; other text stays text there (``text_in_integer``: NULL on PostgreSQL, which cannot store it).
+    TEXT columns take integers as their text. Anything else is left as given.
     """
     stored: dict[str, Any] = {}
     for name, value in values.items():
@@ -373,7 +373,7 @@ def stored_values(table: Any, values: Mapping[str, Any]) -> dict[str, Any]:
             number = integer_affinity(value)
             if isinstance(number, float) and number.is_integer() and abs(number) < 2**63:
                 number = int(number)
-            stored[name] = value if number is None else number
+            stored[name] = (text_in_integer(value) if isinstance(value, str) else value) if number is None else number
         elif isinstance(column_type, String) and isinstance(value, int):
             stored[name] = str(int(value))
         else:
@@ -483,3 +483,28 @@ def _raise_autoincrement_pg(element: raise_autoincrement, compiler: Any, **_kw: 
                f"coalesce((SELECT max(id) FROM {compiler.preparer.quote(element.table_name)}), 0))")
     return f"(SELECT setval(s.serial, greatest(s.v, 1), s.v > 0) FROM (SELECT {serial} AS serial, {highest} AS v) " \
            "AS s WHERE s.serial IS NOT NULL)"
+
+
+class text_in_integer(ColumnElement[Any]):
+    """A text value SQLite keeps as text in an INTEGER column (``''``, ``'abc'``: Tautulli writes both).
+
+    SQLite stores the text as given; PostgreSQL cannot store text in an integer column, so there it is NULL
+    (which ``blank_as_null`` reads back as SQLite's ``''`` reads). ``stored_values`` uses it.
+    """
+
+    inherit_cache = True
+    _traverse_internals = [("value", InternalTraversal.dp_clauseelement)]  # noqa: RUF012 - SQLAlchemy's API
+
+    def __init__(self, value: str) -> None:
+        self.value = bindparam(None, value, type_=String(), unique=True)
+        self.type = Integer()
+
+
+@compiles(text_in_integer, "sqlite")
+def _text_in_integer_sqlite(element: text_in_integer, compiler: Any, **kw: Any) -> str:
+    return str(compiler.process(element.value, **kw))
+
+
+@compiles(text_in_integer, "postgresql")
+def _text_in_integer_pg(_element: text_in_integer, _compiler: Any, **_kw: Any) -> str:
+    return "NULL"

@@ -37,7 +37,10 @@ def upsert(conn: Connection, table: Table, values: Mapping[str, Any], keys: Mapp
             return UpsertResult("update")
     try:
         with conn.begin_nested():
-            result = conn.execute(insert(table).values(**{**dict(keys), **dict(values)}))
+            row = {**dict(keys), **dict(values)}
+            # A NULL primary key means "let the database choose" (SQLite); PostgreSQL refuses an explicit NULL.
+            row = {k: v for k, v in row.items() if not (v is None and table.c[k].primary_key)}
+            result = conn.execute(insert(table).values(**row))
     except IntegrityError:
         log.info("db.upsert_insert_ignored", table=table.name)
         return UpsertResult("insert")

@@ -32,3 +32,22 @@ class LookupsFacade:
     def get_recently_added_item(self, rating_key: Any = "") -> Any:
         """The recently added rows of an item."""
         return runtime.route(_OPS["get_recently_added_item"], rating_key=rating_key)
+
+    def set_img_info(self, img_hash: Any = None, img_title: Any = None, img_url: Any = None, delete_hash: Any = None,
+                     service: Any = None) -> Any:
+        """Store an image uploaded to a hosting service (nothing for an unknown service)."""
+        return runtime.route(_OPS["set_img_info"], img_hash=img_hash, img_title=img_title, img_url=img_url,
+                             delete_hash=delete_hash, service=service)
+
+    def delete_img_info(self, rating_key: Any = None, service: Any = "", delete_all: Any = False) -> Any:
+        """Delete an item's (or every) hosted image from the host, then its rows; the service name."""
+        return runtime.route(_OPS["delete_img_info"], rating_key=rating_key, service=service, delete_all=delete_all)
+
+    def delete_lookup_info(self, rating_key: Any = "", service: Any = "", delete_all: Any = False) -> Any:
+        """Delete an item's cached metadata ids (or a whole cache)."""
+        return runtime.route(_OPS["delete_lookup_info"], rating_key=rating_key, service=service,
+                             delete_all=delete_all)
+
+    def set_recently_added_item(self, rating_key: Any = "") -> Any:
+        """Store an item announced as recently added, with its media from Plex."""
+        return runtime.route(_OPS["set_recently_added_item"], rating_key=rating_key)

@@ -16,3 +16,7 @@ class NewslettersFacade:
     def get_newsletter_log(self, kwargs: Any = None) -> Any:
         """The newsletter log (DataTables)."""
         return runtime.route(_OPS["get_newsletter_log"], kwargs=kwargs)
+
+    def delete_newsletter_log(self) -> Any:
+        """Empty the newsletter log, then VACUUM; False if that failed."""
+        return runtime.route(_OPS["delete_newsletter_log"])

@@ -16,3 +16,7 @@ class NotificationsFacade:
     def get_notification_log(self, kwargs: Any = None) -> Any:
         """The notification log (DataTables)."""
         return runtime.route(_OPS["get_notification_log"], kwargs=kwargs)
+
+    def delete_notification_log(self) -> Any:
+        """Empty the notification log, then VACUUM; False if that failed."""
+        return runtime.route(_OPS["delete_notification_log"])

@@ -62,6 +62,36 @@ class LookupsOps(Protocol):
         """MusicBrainz ids of an item: the cache, else MusicBrainz (offline: raises ``NetworkError``)."""
         ...
 
+    def set_hash_image_info(self, img: Any = None, rating_key: Any = None, width: Any = 750, height: Any = 1000,
+                            opacity: Any = 100, background: Any = "000000", blur: Any = 0, fallback: Any = None,
+                            add_to_db: Any = True) -> Any:
+        """The hash standing for an image and its transform, stored unless ``add_to_db`` is off.
+
+        ``fallback`` when there is neither an image nor a rating key.
+        """
+        ...
+
+    def set_img_info(self, img_hash: Any = None, img_title: Any = None, img_url: Any = None, delete_hash: Any = None,
+                     service: Any = None) -> None:
+        """Store an image uploaded to a hosting service (nothing for an unknown service)."""
+        ...
+
+    def delete_img_info(self, rating_key: Any = None, service: Any = "", delete_all: bool = False) -> Any:
+        """Delete an item's (or every) hosted image from the host, then its rows; the service name.
+
+        Without ``delete_all`` the service is the configured one; False without a rating key. The host is asked
+        before the rows go (outside the write transaction): an Imgur failure is logged, a Cloudinary one raises.
+        """
+        ...
+
+    def delete_lookup_info(self, rating_key: Any = "", service: Any = "", delete_all: bool = False) -> Any:
+        """Delete an item's cached metadata ids (or a whole cache); True, False without a key, None if unknown."""
+        ...
+
+    def set_recently_added_item(self, rating_key: Any = "") -> bool:
+        """Store an item announced as recently added, with its media from Plex; False if the write failed."""
+        ...
+
 
 OPERATIONS: Final = operations("lookups", {
     "get_img_info": Operation.read(ordered_when=lambda args: bool(args.get("order_by"))),
@@ -73,4 +103,9 @@ OPERATIONS: Final = operations("lookups", {
     "lookup_themoviedb_by_id": Operation.read(),
     "get_themoviedb_info": Operation.read(),
     "lookup_musicbrainz_info": Operation.read(),
+    "set_hash_image_info": Operation.write(tables=("image_hash_lookup",)),
+    "set_img_info": Operation.write(tables=("imgur_lookup", "cloudinary_lookup")),
+    "delete_img_info": Operation.write(tables=("imgur_lookup", "cloudinary_lookup")),
+    "delete_lookup_info": Operation.write(tables=("themoviedb_lookup", "tvmaze_lookup", "musicbrainz_lookup")),
+    "set_recently_added_item": Operation.write(tables=("recently_added",)),
 })

@@ -9,7 +9,7 @@ import structlog
 
 from plexpy.db.errors import TautulliDBError
 from plexpy.db.sqlite_executor import SqliteExecutor
-from plexpy.domains.lookups import network, shaping
+from plexpy.domains.lookups import images, network, pms_metadata, shaping
 
 __all__ = ["TWIN", "LegacyLookups"]
 
@@ -34,6 +34,26 @@ _TVMAZE = "SELECT imdb_id, tvmaze_id, tvmaze_url FROM tvmaze_lookup WHERE rating
 _THEMOVIEDB = "SELECT thetvdb_id, imdb_id, themoviedb_id, themoviedb_url FROM themoviedb_lookup WHERE rating_key = ?"
 _THEMOVIEDB_JSON = "SELECT themoviedb_json FROM themoviedb_lookup WHERE rating_key = ?"
 _MUSICBRAINZ = "SELECT musicbrainz_id, musicbrainz_url, musicbrainz_type FROM musicbrainz_lookup WHERE rating_key = ?"
+
+# Hosted-image deletes: {where} is empty or filters image_hash_lookup by rating key; {table} is whitelisted.
+_IMGUR_UPLOADS = """
+SELECT s.imgur_title AS imgur_title, s.delete_hash AS delete_hash, h.fallback AS fallback
+FROM imgur_lookup AS s
+JOIN image_hash_lookup AS h ON s.img_hash = h.img_hash
+{where}
+ORDER BY s.id"""
+_CLOUDINARY_KEYS = """
+SELECT h.rating_key AS rating_key
+FROM cloudinary_lookup AS s
+JOIN image_hash_lookup AS h ON s.img_hash = h.img_hash
+{where}
+GROUP BY h.rating_key
+ORDER BY h.rating_key"""
+_DELETE_HOSTED = "DELETE FROM {table} WHERE img_hash IN (SELECT img_hash FROM image_hash_lookup AS h {where})"
+_HASH_OF_KEY = "WHERE h.rating_key = ?"
+
+_DELETE_CACHED = "DELETE FROM {service}_lookup WHERE rating_key = ?"
+_CLEAR_CACHE = "DELETE FROM {service}_lookup"
 
 
 class LegacyLookups:
@@ -148,9 +168,84 @@ class LegacyLookups:
         fields = {"artist": artist, "release": release, "recording": recording, "tracks": tracks, "tnum": tnum}
         return network.musicbrainz(musicbrainz_type, rating_key, fields, store=self._store)
 
+    def set_hash_image_info(self, img: Any = None, rating_key: Any = None, width: Any = 750, height: Any = 1000,
+                            opacity: Any = 100, background: Any = "000000", blur: Any = 0, fallback: Any = None,
+                            add_to_db: Any = True) -> Any:
+        """The hash standing for an image and its transform, stored unless ``add_to_db`` is off."""
+        if not rating_key and not img:
+            return fallback
+        image = images.hashed_image(img, rating_key, width, height, opacity, background, blur, fallback)
+        if add_to_db:
+            with self._db.transaction():
+                self._db.upsert("image_hash_lookup", image.values, {"img_hash": image.img_hash})
+        return image.img_hash
+
+    def set_img_info(self, img_hash: Any = None, img_title: Any = None, img_url: Any = None, delete_hash: Any = None,
+                     service: Any = None) -> None:
+        """Store an image uploaded to a hosting service (nothing for an unknown service)."""
+        values = images.hosted_image_values(service, img_title, img_url, delete_hash)
+        if values is not None:
+            with self._db.transaction():
+                self._db.upsert(images.IMAGE_TABLES[service], values, {"img_hash": img_hash})
+
+    def delete_img_info(self, rating_key: Any = None, service: Any = "", delete_all: bool = False) -> Any:
+        """Delete an item's (or every) hosted image from the host, then its rows; the service name."""
+        if not delete_all:
+            service = images.configured_service()
+        if not rating_key and not delete_all:
+            log.error("lookups.delete_images_without_key")
+            return False
+        where, args = (_HASH_OF_KEY, [rating_key]) if rating_key else ("", [])
+        kind = service.lower()  # type: ignore[union-attr] - no configured service fails here, as in Tautulli
+        if kind == "imgur":
+            for upload in self._db.select(_IMGUR_UPLOADS.format(where=where), args):
+                if upload["delete_hash"]:
+                    images.delete_from_imgur(upload["delete_hash"], upload["imgur_title"], upload["fallback"])
+        elif kind == "cloudinary":
+            keys = [] if delete_all else [r["rating_key"] for r in self._db.select(
+                _CLOUDINARY_KEYS.format(where=where), args)]
+            images.delete_from_cloudinary(keys, delete_all)
+        else:
+            log.error("lookups.unknown_image_service")
+            return service
+        with self._db.transaction():
+            self._db.action(_DELETE_HOSTED.format(table=images.IMAGE_TABLES[kind], where=where), args)
+        return service
+
+    def delete_lookup_info(self, rating_key: Any = "", service: Any = "", delete_all: bool = False) -> Any:
+        """Delete an item's cached metadata ids (or a whole cache); True, False without a key, None if unknown."""
+        if not rating_key and not delete_all:
+            log.error("lookups.delete_lookup_without_key")
+            return False
+        if rating_key:
+            with self._db.transaction():
+                for cache in shaping.CACHE_SERVICES:
+                    self._db.action(_DELETE_CACHED.format(service=cache), [rating_key])
+            return True
+        if not service:
+            return None
+        if service.lower() not in shaping.CACHE_SERVICES:
+            log.error("lookups.unknown_lookup_service")
+            return None
+        with self._db.transaction():
+            self._db.action(_CLEAR_CACHE.format(service=service.lower()))
+        return True
+
+    def set_recently_added_item(self, rating_key: Any = "") -> bool:
+        """Store an item announced as recently added, with its media from Plex; False if the write failed."""
+        keys, values = shaping.recently_added_row(pms_metadata.metadata_details(rating_key))
+        try:
+            with self._db.transaction():
+                self._db.upsert("recently_added", values, keys)
+        except TautulliDBError as exc:
+            shaping.failed(exc, "lookups.recently_added_failed", rating_key=str(rating_key))
+            return False
+        return True
+
     def _store(self, table: str, keys: dict[str, Any], values: dict[str, Any]) -> str:
-        """Cache a web service's answer (Tautulli's update-then-insert)."""
-        return self._db.upsert(table, values, keys)
+        """Cache a web service's answer (Tautulli's update-then-insert), in one transaction."""
+        with self._db.transaction():
+            return self._db.upsert(table, values, keys)
 
 
 TWIN = LegacyLookups

@@ -5,26 +5,36 @@ Everything that is not data access lives here once, so the shim compares queries
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
+import structlog
+
 from plexpy import context
+from plexpy.db.errors import TautulliDBError
+from plexpy.db.retry import is_locked
 
 __all__ = [
+    "CACHE_SERVICES",
     "HASH_COLUMNS",
     "IMAGE_FILTERS",
     "RECENTLY_ADDED_COLUMNS",
     "SERVICES",
     "ImageQuery",
+    "failed",
     "image_query",
     "lookup_info",
     "lookup_key",
     "poster_info",
     "poster_key",
     "poster_service",
+    "recently_added_row",
     "themoviedb_media_type",
 ]
+
+log = structlog.get_logger(__name__)
 
 #: The image attributes ``get_img_info`` may filter on, in Tautulli's order (columns of image_hash_lookup).
 IMAGE_FILTERS: Final = ("img", "rating_key", "width", "height", "opacity", "background", "blur", "fallback")
@@ -45,6 +55,9 @@ SERVICES: Final = {
 }
 
 _RESULT_COLUMNS: Final = ("img_title", "img_url")
+
+#: Metadata caches ``delete_lookup_info`` empties, in the order Tautulli deletes an item from them.
+CACHE_SERVICES: Final = ("themoviedb", "tvmaze", "musicbrainz")
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,3 +163,24 @@ def lookup_info(tvmaze: Mapping[str, Any] | None, themoviedb: Mapping[str, Any] 
 def themoviedb_media_type(media_type: Any) -> Any:
     """TheMovieDB's media type: ``tv`` for shows, seasons and episodes."""
     return "tv" if media_type in ("show", "season", "episode") else media_type
+
+
+def recently_added_row(metadata: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(keys, values) of the ``recently_added`` upsert for an item's metadata (keyed by its rating key).
+
+    Raises:
+        KeyError: the metadata lacks a field (Plex gave nothing, or the item is a playlist).
+    """
+    keys = {"rating_key": metadata["rating_key"]}
+    values = {"added_at": metadata["added_at"], "section_id": metadata["section_id"],
+              "parent_rating_key": metadata["parent_rating_key"],
+              "grandparent_rating_key": metadata["grandparent_rating_key"], "media_type": metadata["media_type"],
+              "media_info": json.dumps(metadata["media_info"])}
+    return keys, values
+
+
+def failed(exc: TautulliDBError, event: str, **fields: Any) -> None:
+    """Log a write Tautulli answers ``False`` for; a locked database is raised instead, never passed over."""
+    if is_locked(exc):
+        raise exc
+    log.warning(event, error=str(exc), **fields)

@@ -10,12 +10,12 @@ import json
 from typing import Any
 
 import structlog
-from sqlalchemy import Table, insert, select, update
-from sqlalchemy.engine import Engine
+from sqlalchemy import Table, delete, insert, select, update
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.types import Integer
+from sqlalchemy.sql.elements import ColumnElement
 
-from plexpy.db.engine import connect
+from plexpy.db.engine import connect, transaction
 from plexpy.db.errors import TautulliDBError
 from plexpy.db.schema import (
     cloudinary_lookup,
@@ -26,8 +26,9 @@ from plexpy.db.schema import (
     themoviedb_lookup,
     tvmaze_lookup,
 )
-from plexpy.db.sqlfuncs import affinity_equals, binary_collate, integer_affinity
-from plexpy.domains.lookups import network, shaping
+from plexpy.db.sqlfuncs import affinity_equals, binary_collate, stored_values
+from plexpy.db.upsert import UpsertResult, upsert
+from plexpy.domains.lookups import images, network, pms_metadata, shaping
 
 __all__ = ["TWIN", "SqlaLookups"]
 
@@ -36,6 +37,7 @@ log = structlog.get_logger(__name__)
 h = image_hash_lookup
 _SERVICE_TABLES = {"imgur_lookup": imgur_lookup, "cloudinary_lookup": cloudinary_lookup}
 _CACHE_TABLES = {t.name: t for t in (tvmaze_lookup, themoviedb_lookup, musicbrainz_lookup)}
+_IMAGE_TABLES = {service: _SERVICE_TABLES[name] for service, name in images.IMAGE_TABLES.items()}
 
 
 def _first(table: Table, rating_key: Any, *columns: str) -> Any:
@@ -187,31 +189,109 @@ class SqlaLookups:
         fields = {"artist": artist, "release": release, "recording": recording, "tracks": tracks, "tnum": tnum}
         return network.musicbrainz(musicbrainz_type, rating_key, fields, store=self._store)
 
-    def _store(self, table_name: str, keys: dict[str, Any], values: dict[str, Any]) -> str:
-        """Cache a web service's answer: update the rows matching ``keys``, else insert (a duplicate is ignored)."""
-        table = _CACHE_TABLES[table_name]
-        stored = {k: _as_stored(table, k, v) for k, v in {**keys, **values}.items()}
-        match = [affinity_equals(table.c[k], v) for k, v in keys.items()]
-        with connect(self._engine, f"lookups.store_{table_name}") as conn:
-            changed = conn.execute(update(table).where(*match).values(**{k: stored[k] for k in values})).rowcount
-        if changed:
-            return "update"
+    def set_hash_image_info(self, img: Any = None, rating_key: Any = None, width: Any = 750, height: Any = 1000,
+                            opacity: Any = 100, background: Any = "000000", blur: Any = 0, fallback: Any = None,
+                            add_to_db: Any = True) -> Any:
+        """The hash standing for an image and its transform, stored unless ``add_to_db`` is off."""
+        if not rating_key and not img:
+            return fallback
+        image = images.hashed_image(img, rating_key, width, height, opacity, background, blur, fallback)
+        if add_to_db:
+            with transaction(self._engine, "lookups.set_hash_image_info") as conn:
+                _upsert(conn, h, image.values, {"img_hash": image.img_hash})
+        return image.img_hash
+
+    def set_img_info(self, img_hash: Any = None, img_title: Any = None, img_url: Any = None, delete_hash: Any = None,
+                     service: Any = None) -> None:
+        """Store an image uploaded to a hosting service (nothing for an unknown service)."""
+        values = images.hosted_image_values(service, img_title, img_url, delete_hash)
+        if values is not None:
+            with transaction(self._engine, "lookups.set_img_info") as conn:
+                _upsert(conn, _IMAGE_TABLES[service], values, {"img_hash": img_hash})
+
+    def delete_img_info(self, rating_key: Any = None, service: Any = "", delete_all: bool = False) -> Any:
+        """Delete an item's (or every) hosted image from the host, then its rows; the service name."""
+        if not delete_all:
+            service = images.configured_service()
+        if not rating_key and not delete_all:
+            log.error("lookups.delete_images_without_key")
+            return False
+        where: list[ColumnElement[bool]] = [affinity_equals(h.c.rating_key, rating_key)] if rating_key else []
+        kind = service.lower()  # type: ignore[union-attr] - no configured service fails here, as in Tautulli
+        if kind not in _IMAGE_TABLES:
+            log.error("lookups.unknown_image_service")
+            return service
+        s = _IMAGE_TABLES[kind]
+        joined = s.join(h, s.c.img_hash == h.c.img_hash)
+        if kind == "imgur":
+            uploads = self._rows(select(s.c.imgur_title, s.c.delete_hash, h.c.fallback).select_from(joined)
+                                 .where(*where).order_by(s.c.id), "lookups.delete_img_info")
+            for upload in uploads:
+                if upload["delete_hash"]:
+                    images.delete_from_imgur(upload["delete_hash"], upload["imgur_title"], upload["fallback"])
+        else:
+            keys = [] if delete_all else [r["rating_key"] for r in self._rows(
+                select(h.c.rating_key).select_from(joined).where(*where).group_by(h.c.rating_key)
+                .order_by(h.c.rating_key), "lookups.delete_img_info")]
+            images.delete_from_cloudinary(keys, delete_all)
+        with transaction(self._engine, "lookups.delete_img_info") as conn:
+            conn.execute(delete(s).where(s.c.img_hash.in_(select(h.c.img_hash).where(*where))))
+        return service
+
+    def delete_lookup_info(self, rating_key: Any = "", service: Any = "", delete_all: bool = False) -> Any:
+        """Delete an item's cached metadata ids (or a whole cache); True, False without a key, None if unknown."""
+        if not rating_key and not delete_all:
+            log.error("lookups.delete_lookup_without_key")
+            return False
+        if rating_key:
+            with transaction(self._engine, "lookups.delete_lookup_info") as conn:
+                for cache in shaping.CACHE_SERVICES:
+                    table = _CACHE_TABLES[f"{cache}_lookup"]
+                    conn.execute(delete(table).where(affinity_equals(table.c.rating_key, rating_key)))
+            return True
+        if not service:
+            return None
+        if service.lower() not in shaping.CACHE_SERVICES:
+            log.error("lookups.unknown_lookup_service")
+            return None
+        with transaction(self._engine, "lookups.delete_lookup_info") as conn:
+            conn.execute(delete(_CACHE_TABLES[f"{service.lower()}_lookup"]))
+        return True
+
+    def set_recently_added_item(self, rating_key: Any = "") -> bool:
+        """Store an item announced as recently added, with its media from Plex; False if the write failed."""
+        keys, values = shaping.recently_added_row(pms_metadata.metadata_details(rating_key))
         try:
-            with connect(self._engine, f"lookups.store_{table_name}") as conn:
-                conn.execute(insert(table).values(**stored))
+            with transaction(self._engine, "lookups.set_recently_added_item") as conn:
+                _upsert(conn, recently_added, values, keys)
         except TautulliDBError as exc:
-            if not isinstance(exc.__cause__, IntegrityError):
-                raise
-            log.info("lookups.store_ignored", table=table_name)
-        return "insert"
+            shaping.failed(exc, "lookups.recently_added_failed", rating_key=str(rating_key))
+            return False
+        return True
+
+    def _store(self, table_name: str, keys: dict[str, Any], values: dict[str, Any]) -> str:
+        """Cache a web service's answer in one transaction: update the rows matching ``keys``, else insert.
+
+        An insert that hits the unique rating key index is ignored, as Tautulli's upsert ignores it.
+        """
+        table = _CACHE_TABLES[table_name]
+        stored = stored_values(table, {**keys, **values})
+        match = [affinity_equals(table.c[k], v) for k, v in keys.items()]
+        with transaction(self._engine, f"lookups.store_{table_name}") as conn:
+            changed = conn.execute(update(table).where(*match).values(**{k: stored[k] for k in values})).rowcount
+            if changed:
+                return "update"
+            try:
+                with conn.begin_nested():
+                    conn.execute(insert(table).values(**stored))
+            except IntegrityError:
+                log.info("lookups.store_ignored", table=table_name)
+            return "insert"
 
 
-def _as_stored(table: Table, column: str, value: Any) -> Any:
-    """A value as an INTEGER column stores it in SQLite: numeric text becomes a number."""
-    if isinstance(table.c[column].type, Integer) and isinstance(value, str):
-        number = integer_affinity(value)
-        return number if number is not None else value
-    return value
+def _upsert(conn: Connection, table: Table, values: dict[str, Any], keys: dict[str, Any]) -> UpsertResult:
+    """Tautulli's update-then-insert with values stored as SQLite's affinity stores them."""
+    return upsert(conn, table, stored_values(table, values), stored_values(table, keys))
 
 
 TWIN = SqlaLookups

@@ -1,8 +1,9 @@
-"""The seam to third-party web services (TVmaze, TheMovieDB, MusicBrainz).
+"""The seam to third-party web services (TVmaze, TheMovieDB, MusicBrainz; Imgur and Cloudinary deletes).
 
 A metadata lookup that misses its cache asks the service; when it cannot be reached Tautulli logs and answers
-empty (a MusicBrainz search raises instead). The default client here is offline and fails the way an
-unreachable host does; a live caller installs a real client with ``using``.
+empty (a MusicBrainz search raises instead). Deleting hosted images asks Imgur or Cloudinary to drop them.
+The default client here is offline and fails the way an unreachable host does; a live caller installs a real
+client with ``using``.
 """
 
 from __future__ import annotations
@@ -39,10 +40,15 @@ class WebResponse:
 
 
 class WebClient(Protocol):
-    """Sends a GET request to a web service."""
+    """Sends GET and DELETE requests to a web service."""
 
     def get(self, url: str, params: Mapping[str, Any] | None = None,
             headers: Mapping[str, str] | None = None) -> WebResponse:
+        """Return the response or raise :class:`WebUnavailableError`."""
+        ...
+
+    def delete(self, url: str, params: Mapping[str, Any] | None = None,
+               headers: Mapping[str, str] | None = None) -> WebResponse:
         """Return the response or raise :class:`WebUnavailableError`."""
         ...
 
@@ -52,6 +58,11 @@ class OfflineWeb:
 
     def get(self, url: str, params: Mapping[str, Any] | None = None,
             headers: Mapping[str, str] | None = None) -> WebResponse:
+        """Always raise :class:`WebUnavailableError`."""
+        raise WebUnavailableError(f"no route to {url}")
+
+    def delete(self, url: str, params: Mapping[str, Any] | None = None,
+               headers: Mapping[str, str] | None = None) -> WebResponse:
         """Always raise :class:`WebUnavailableError`."""
         raise WebUnavailableError(f"no route to {url}")
 

@@ -10,7 +10,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Final
 
-__all__ = ["BASE", "EMAIL_DEFAULTS", "EMAIL_FORM", "RECENTLY_ADDED", "NewsletterAgent", "agent_for", "library_groups"]
+__all__ = [
+    "AVAILABLE",
+    "BASE",
+    "EMAIL_DEFAULTS",
+    "EMAIL_FORM",
+    "RECENTLY_ADDED",
+    "NewsletterAgent",
+    "agent_for",
+    "library_groups",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +44,9 @@ BASE: Final = NewsletterAgent(config=_BASE_CONFIG, subject="Tautulli Newsletter"
 RECENTLY_ADDED: Final = NewsletterAgent(config={**_BASE_CONFIG, "incl_libraries": []},
                                         subject="Recently Added to {server_name}! ({end_date})",
                                         lists_libraries=True)
+
+#: The newsletter agents Tautulli offers, by id: (name, label, kind).
+AVAILABLE: Final = {0: ("recently_added", "Recently Added", RECENTLY_ADDED)}
 
 #: The e-mail settings of a newsletter: the Email agent's defaults, sent as "Tautulli Newsletter".
 EMAIL_DEFAULTS: Final = {"from_name": "Tautulli Newsletter", "from": "", "to": [], "cc": [], "bcc": [],

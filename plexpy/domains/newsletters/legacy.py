@@ -6,13 +6,17 @@ import os
 from collections.abc import Mapping
 from typing import Any
 
+import structlog
+
 from plexpy.datatables import DataTablesError, resolve
 from plexpy.datatables.legacy_sql import run_page
 from plexpy.db.errors import TautulliDBError
 from plexpy.db.sqlite_executor import SqliteExecutor
-from plexpy.domains.newsletters import shaping
+from plexpy.domains.newsletters import shaping, writing
 
 __all__ = ["TWIN", "LegacyNewsletters"]
+
+log = structlog.get_logger(__name__)
 
 _LOG = f"SELECT {', '.join(shaping.LOG_ALIASES)} FROM newsletter_log"
 
@@ -52,6 +56,10 @@ JOIN newsletters AS n ON n.id = l.newsletter_id
 WHERE n.id_name = ? AND l.notify_action != 'test'
 ORDER BY l.timestamp DESC
 LIMIT 1"""
+
+_CONFIGS = "SELECT newsletter_config, email_config FROM newsletters"
+_DELETE_NEWSLETTER = "DELETE FROM newsletters WHERE id = ?"
+_CLEAR_LOG = "DELETE FROM newsletter_log"
 
 
 class LegacyNewsletters:
@@ -109,6 +117,85 @@ class LegacyNewsletters:
         else:
             return None
         return shaping.newsletter_html(row, os.path.dirname(os.path.abspath(self._db.path)))
+
+    def add_newsletter_config(self, agent_id: Any = None, **kwargs: Any) -> Any:
+        """Add a newsletter of an agent with its default settings; its new id, or False."""
+        agent = writing.agent_of(agent_id)
+        if agent is None:
+            return False
+        values = writing.new_newsletter(agent, self._sections)
+        try:
+            with self._db.transaction():
+                self._db.upsert("newsletters", values, {"id": None})
+                newsletter_id = self._db.last_insert_id()
+                loggable = self._configs_loggable()
+        except TautulliDBError as exc:
+            writing.failed(exc, "newsletters.add_newsletter_failed", agent_id=agent.id)
+            return False
+        log.info("newsletters.newsletter_added", agent=agent.name, newsletter_id=newsletter_id)
+        return newsletter_id if loggable else False
+
+    def set_newsletter_config(self, newsletter_id: Any = None, agent_id: Any = None, **kwargs: Any) -> bool:
+        """Store a newsletter's settings form; True, or False if refused."""
+        agent = writing.agent_of(agent_id)
+        if agent is None:
+            return False
+        form = writing.newsletter_form(kwargs)
+        for key in form.masked_passwords():
+            stored = self.get_newsletter_config(newsletter_id=newsletter_id)
+            form.email[key] = stored["email_config"][key]  # type: ignore[index]
+        values = writing.newsletter_values(agent, form, self._sections)
+        try:
+            with self._db.transaction():
+                self._db.upsert("newsletters", values, {"id": newsletter_id})
+                ready = writing.schedulable(self.get_newsletters(newsletter_id)) and self._configs_loggable()
+        except TautulliDBError as exc:
+            writing.failed(exc, "newsletters.set_newsletter_failed", newsletter_id=str(newsletter_id))
+            return False
+        return ready
+
+    def _configs_loggable(self) -> bool:
+        rows = self._db.select(_CONFIGS)
+        return writing.configs_loggable(c for r in rows for c in (r["newsletter_config"], r["email_config"]))
+
+    def delete_newsletter(self, newsletter_id: Any = None) -> bool:
+        """Delete a newsletter (its log rows stay); False for an id that is not digits."""
+        if not str(newsletter_id).isdigit():
+            return False
+        with self._db.transaction():
+            self._db.action(_DELETE_NEWSLETTER, [newsletter_id])
+        return True
+
+    def set_notify_state(self, newsletter: Any, notify_action: Any, subject: Any, body: Any, message: Any,
+                         filename: Any, start_date: Any, end_date: Any, start_time: Any, end_time: Any,
+                         newsletter_uuid: Any, email_msg_id: Any) -> Any:
+        """Log a sent newsletter; the new log id, 0 when it merged into a row (same second and uuid)."""
+        if not newsletter or not notify_action:
+            log.error("newsletters.notify_state_refused")
+            return None
+        keys, values = writing.newsletter_log_row(newsletter, notify_action, subject, body, message, filename,
+                                                  start_date, end_date, start_time, end_time, newsletter_uuid,
+                                                  email_msg_id)
+        with self._db.transaction():
+            self._db.upsert("newsletter_log", values, keys)
+            return self._db.last_insert_id()
+
+    def set_notify_success(self, newsletter_log_id: Any) -> None:
+        """Mark a logged newsletter as sent (update-then-insert by id)."""
+        with self._db.transaction():
+            self._db.upsert("newsletter_log", {"success": 1}, {"id": newsletter_log_id})
+
+    def delete_newsletter_log(self) -> bool:
+        """Empty the newsletter log, then VACUUM; False if that failed."""
+        vacuumed = writing.Vacuum(self._db.vacuum)
+        try:
+            with self._db.transaction():
+                self._db.action(_CLEAR_LOG)
+                self._db.after_commit(vacuumed)
+        except TautulliDBError as exc:
+            writing.failed(exc, "newsletters.clear_log_failed")
+            return False
+        return vacuumed.ok
 
 
 TWIN = LegacyNewsletters

@@ -21,11 +21,13 @@ __all__ = [
     "CONFIG_COLUMNS",
     "DATATABLES_EMPTY",
     "LOG_ALIASES",
+    "build_check",
     "datatables_result",
     "form_user",
     "newsletter_config",
     "newsletter_html",
     "newsletter_id",
+    "validated_config",
 ]
 
 log = structlog.get_logger(__name__)
@@ -71,7 +73,7 @@ def _cast_to_int(value: Any) -> int:
         return 0
 
 
-def _validated(config: Any, default: Mapping[str, Any]) -> dict[str, Any]:
+def validated_config(config: Any, default: Mapping[str, Any]) -> dict[str, Any]:
     """A stored config read through defaults (each key cast to its default's type)."""
     if config is None:
         return copy.deepcopy(dict(default))
@@ -103,7 +105,7 @@ def _check_time_frame(config: Mapping[str, Any]) -> None:
         _ = end - (timedelta(days=frame) if units == "days" else timedelta(hours=frame))
 
 
-def _build(agent: catalog.NewsletterAgent, config: Mapping[str, Any], sections: Source) -> list[dict[str, Any]]:
+def build_check(agent: catalog.NewsletterAgent, config: Mapping[str, Any], sections: Source) -> list[dict[str, Any]]:
     """Do what building Tautulli's newsletter object does that can fail; return the libraries it read.
 
     Raises:
@@ -126,7 +128,7 @@ def _mask(config: dict[str, Any]) -> dict[str, Any]:
 
 def _email_form(email_config: Mapping[str, Any], users: list[dict[str, Any]], mask: bool) -> list[dict[str, Any]]:
     """The Email agent's form for a newsletter's e-mail config, names prefixed ``newsletter_``."""
-    config = _validated(email_config, catalog.EMAIL_AGENT_DEFAULTS)
+    config = validated_config(email_config, catalog.EMAIL_AGENT_DEFAULTS)
     emails = {u["email"]: u["friendly_name"] for u in users if u["email"]}
     options = []
     for key, label, input_type, description in catalog.EMAIL_FORM:
@@ -160,9 +162,9 @@ def newsletter_config(row: Mapping[str, Any] | None, mask_passwords: bool, users
         stored_email = json.loads(result.pop("email_config"))
         texts = {k: result.pop(k) for k in ("subject", "body", "message")}
         if agent is not None:
-            config = _validated(stored_config, agent.config)
-            email_config = _validated(stored_email, catalog.EMAIL_DEFAULTS)
-            libraries = _build(agent, config, sections)
+            config = validated_config(stored_config, agent.config)
+            email_config = validated_config(stored_email, catalog.EMAIL_DEFAULTS)
+            libraries = build_check(agent, config, sections)
     except Exception as exc:  # Tautulli catches everything here and returns None
         log.error("newsletters.config_unreadable", newsletter_id=result.get("id"), error=str(exc))
         return None

@@ -11,19 +11,24 @@ import os
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import Select, case, func, select
-from sqlalchemy.engine import Engine
+import structlog
+from sqlalchemy import Select, Table, case, delete, func, insert, select
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.sql.elements import ColumnElement
 
 from plexpy.datatables import DataTablesError, resolve
 from plexpy.datatables.sqla_sql import run_page
-from plexpy.db.engine import connect
+from plexpy.db.engine import after_commit, connect, transaction, vacuum
 from plexpy.db.errors import TautulliDBError
 from plexpy.db.schema import library_sections, newsletter_log, newsletters, users
-from plexpy.db.sqlfuncs import affinity_equals
-from plexpy.domains.newsletters import shaping
+from plexpy.db.sqlfuncs import affinity_equals, raise_autoincrement, stored_values
+from plexpy.db.upsert import UpsertResult, upsert
+from plexpy.domains.newsletters import shaping, writing
 
 __all__ = ["TWIN", "SqlaNewsletters"]
+
+log = structlog.get_logger(__name__)
 
 n = newsletters
 nl = newsletter_log
@@ -161,12 +166,113 @@ class SqlaNewsletters:
             return None
         return shaping.newsletter_html(self._single(stmt, "newsletters.get_newsletter"), self._database_folder())
 
+    def add_newsletter_config(self, agent_id: Any = None, **kwargs: Any) -> Any:
+        """Add a newsletter of an agent with its default settings; its new id, or False."""
+        agent = writing.agent_of(agent_id)
+        if agent is None:
+            return False
+        values = writing.new_newsletter(agent, self._sections)
+        try:
+            with transaction(self._engine, "newsletters.add_newsletter_config") as conn:
+                newsletter_id = _upsert(conn, n, values, {"id": None}).inserted_id
+                loggable = self._configs_loggable(conn)
+        except TautulliDBError as exc:
+            writing.failed(exc, "newsletters.add_newsletter_failed", agent_id=agent.id)
+            return False
+        log.info("newsletters.newsletter_added", agent=agent.name, newsletter_id=newsletter_id)
+        return newsletter_id if loggable else False
+
+    def set_newsletter_config(self, newsletter_id: Any = None, agent_id: Any = None, **kwargs: Any) -> bool:
+        """Store a newsletter's settings form; True, or False if refused."""
+        agent = writing.agent_of(agent_id)
+        if agent is None:
+            return False
+        form = writing.newsletter_form(kwargs)
+        for key in form.masked_passwords():
+            stored = self.get_newsletter_config(newsletter_id=newsletter_id)
+            form.email[key] = stored["email_config"][key]  # type: ignore[index]
+        values = writing.newsletter_values(agent, form, self._sections)
+        try:
+            with transaction(self._engine, "newsletters.set_newsletter_config") as conn:
+                _upsert(conn, n, values, {"id": newsletter_id})
+                ready = writing.schedulable(self.get_newsletters(newsletter_id)) and self._configs_loggable(conn)
+        except TautulliDBError as exc:
+            writing.failed(exc, "newsletters.set_newsletter_failed", newsletter_id=str(newsletter_id))
+            return False
+        return ready
+
+    def _configs_loggable(self, conn: Connection) -> bool:
+        rows = conn.execute(select(n.c.newsletter_config, n.c.email_config).order_by(n.c.id)).all()
+        return writing.configs_loggable(c for r in rows for c in r)
+
+    def delete_newsletter(self, newsletter_id: Any = None) -> bool:
+        """Delete a newsletter (its log rows stay); False for an id that is not digits."""
+        if not str(newsletter_id).isdigit():
+            return False
+        with transaction(self._engine, "newsletters.delete_newsletter") as conn:
+            conn.execute(delete(n).where(affinity_equals(n.c.id, newsletter_id)))
+        return True
+
+    def set_notify_state(self, newsletter: Any, notify_action: Any, subject: Any, body: Any, message: Any,
+                         filename: Any, start_date: Any, end_date: Any, start_time: Any, end_time: Any,
+                         newsletter_uuid: Any, email_msg_id: Any) -> Any:
+        """Log a sent newsletter; the new log id, 0 when it merged into a row (same second and uuid)."""
+        if not newsletter or not notify_action:
+            log.error("newsletters.notify_state_refused")
+            return None
+        keys, values = writing.newsletter_log_row(newsletter, notify_action, subject, body, message, filename,
+                                                  start_date, end_date, start_time, end_time, newsletter_uuid,
+                                                  email_msg_id)
+        with transaction(self._engine, "newsletters.set_notify_state") as conn:
+            return _upsert(conn, nl, values, keys).inserted_id
+
+    def set_notify_success(self, newsletter_log_id: Any) -> None:
+        """Mark a logged newsletter as sent (update-then-insert by id)."""
+        with transaction(self._engine, "newsletters.set_notify_success") as conn:
+            _upsert(conn, nl, {"success": 1}, {"id": newsletter_log_id})
+
+    def delete_newsletter_log(self) -> bool:
+        """Empty the newsletter log, then VACUUM; False if that failed."""
+        vacuumed = writing.Vacuum(lambda: vacuum(self._engine))
+        try:
+            with transaction(self._engine, "newsletters.delete_newsletter_log") as conn:
+                conn.execute(delete(nl))
+                after_commit(vacuumed)
+        except TautulliDBError as exc:
+            writing.failed(exc, "newsletters.clear_log_failed")
+            return False
+        return vacuumed.ok
+
     def _database_folder(self) -> str | None:
         """The folder of the SQLite database file (Tautulli's data dir), None for a server database."""
         url = self._engine.url
         if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
             return None
         return os.path.dirname(os.path.abspath(url.database))
+
+
+def _upsert(conn: Connection, table: Table, values: dict[str, Any], keys: dict[str, Any]) -> UpsertResult:
+    """Tautulli's update-then-insert with values stored as SQLite's affinity stores them.
+
+    A NULL id matches no row: the row is inserted without one, so every backend numbers it (PostgreSQL refuses
+    an explicit NULL key). A row id SQLite cannot store (``'abc'``, ``1.5``) matches no row and its insert is
+    refused (SQLite's "datatype mismatch", which the upsert swallows): nothing is written. An explicit id
+    inserted raises the table's sequence on every backend.
+    """
+    stored_keys = stored_values(table, keys)
+    if "id" in stored_keys and stored_keys["id"] is None:
+        try:
+            with conn.begin_nested():
+                result = conn.execute(insert(table).values(**stored_values(table, values)))
+        except IntegrityError:
+            return UpsertResult("insert")
+        return UpsertResult("insert", int(result.inserted_primary_key[0]))
+    if "id" in stored_keys and not isinstance(stored_keys["id"], int):
+        return UpsertResult("insert")
+    result = upsert(conn, table, stored_values(table, values), stored_keys)
+    if "id" in stored_keys and result.kind == "insert":
+        conn.execute(select(raise_autoincrement(table.name)))  # a serial follows an explicit id, as SQLite's does
+    return result
 
 
 TWIN = SqlaNewsletters

@@ -1,4 +1,4 @@
-"""The notifications domain's operations: notifiers, their configs and the notification log (reads)."""
+"""The notifications domain's operations: notifiers, their configs and the notification log."""
 
 from __future__ import annotations
 
@@ -64,6 +64,31 @@ class NotificationsOps(Protocol):
         """Whether a notification with this trigger and tag was sent (Tautulli's spelling)."""
         ...
 
+    def add_notifier_config(self, agent_id: Any = None, **kwargs: Any) -> Any:
+        """Add a notifier of an agent with its default settings; its new id, or False."""
+        ...
+
+    def set_notifier_config(self, notifier_id: Any = None, agent_id: Any = None, **kwargs: Any) -> bool:
+        """Store a notifier's settings form (HTTP parameter names become columns); True, or False if refused."""
+        ...
+
+    def delete_notifier(self, notifier_id: Any = None) -> bool:
+        """Delete a notifier (its log rows stay); False for an id that is not digits."""
+        ...
+
+    def set_notify_state(self, notifier: Any, notify_action: Any, subject: Any = "", body: Any = "",
+                         script_args: Any = "", session: Any = None, parameters: Any = None) -> Any:
+        """Log a notification; the new log id, 0 when it merged into a row of the same second, None if refused."""
+        ...
+
+    def set_notify_success(self, notification_id: Any) -> None:
+        """Mark a logged notification as sent (update-then-insert by id)."""
+        ...
+
+    def delete_notification_log(self) -> bool:
+        """Empty the notification log, then VACUUM; False if that failed."""
+        ...
+
 
 OPERATIONS: Final = operations("notifications", {
     "get_notification_log": Operation.read(ordered_when=request_is_ordered),
@@ -73,4 +98,10 @@ OPERATIONS: Final = operations("notifications", {
     "get_notify_state": Operation.read(),
     "get_notify_state_enabled": Operation.read(Ordering.MULTISET),
     "check_nofity_tag": Operation.read(),
+    "add_notifier_config": Operation.write(tables=("notifiers",)),
+    "set_notifier_config": Operation.write(tables=("notifiers",)),
+    "delete_notifier": Operation.write(tables=("notifiers",)),
+    "set_notify_state": Operation.write(tables=("notify_log",)),
+    "set_notify_success": Operation.write(tables=("notify_log",)),
+    "delete_notification_log": Operation.write(tables=("notify_log",), verify="scratch"),
 })

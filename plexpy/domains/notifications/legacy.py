@@ -5,15 +5,19 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+import structlog
+
 from plexpy import context
 from plexpy.datatables import DataTablesError, resolve
 from plexpy.datatables.legacy_sql import run_page
 from plexpy.db.errors import TautulliDBError
 from plexpy.db.sqlite_executor import SqliteExecutor
-from plexpy.domains.notifications import shaping
+from plexpy.domains.notifications import conditions, shaping, writing
 from plexpy.domains.notifications.agents import ACTION_NAMES
 
 __all__ = ["TWIN", "LegacyNotifications"]
+
+log = structlog.get_logger(__name__)
 
 _ACTIONS = ", ".join(f"n.{a} AS {a}" for a in ACTION_NAMES)
 
@@ -63,6 +67,10 @@ LEFT OUTER JOIN (
 WHERE {enabled} = 1 AND t.timestamp IS {null}"""
 
 _TAG_SENT = "SELECT 1 AS sent FROM notify_log WHERE notify_action = ? AND tag = ? LIMIT 1"
+
+_CONFIGS = "SELECT notifier_config FROM notifiers"
+_DELETE_NOTIFIER = "DELETE FROM notifiers WHERE id = ?"
+_CLEAR_LOG = "DELETE FROM notify_log"
 
 
 class LegacyNotifications:
@@ -139,6 +147,90 @@ class LegacyNotifications:
     def check_nofity_tag(self, notify_action: Any, tag: Any) -> bool:
         """Whether a notification with this trigger and tag was sent."""
         return bool(self._db.select_single(_TAG_SENT, [notify_action, tag]))
+
+    def add_notifier_config(self, agent_id: Any = None, **kwargs: Any) -> Any:
+        """Add a notifier of an agent with its default settings; its new id, or False."""
+        agent = writing.agent_of(agent_id)
+        if agent is None:
+            return False
+        try:
+            with self._db.transaction():
+                self._db.upsert("notifiers", writing.new_notifier(agent), {"id": None})
+                notifier_id = self._db.last_insert_id()
+                loggable = self._configs_loggable()
+        except TautulliDBError as exc:
+            writing.failed(exc, "notifications.add_notifier_failed", agent_id=agent.id)
+            return False
+        log.info("notifications.notifier_added", agent=agent.name, notifier_id=notifier_id)
+        return notifier_id if loggable else False
+
+    def set_notifier_config(self, notifier_id: Any = None, agent_id: Any = None, **kwargs: Any) -> bool:
+        """Store a notifier's settings form (HTTP parameter names become columns); True, or False if refused."""
+        agent = writing.agent_of(agent_id)
+        if agent is None:
+            return False
+        form = writing.notifier_form(agent, kwargs)
+        for key in form.masked_passwords():
+            form.config[key] = self.get_notifier_config(notifier_id=notifier_id)["config"][key]  # type: ignore[index]
+        checked = conditions.validate(form.rest.get("custom_conditions"))
+        if checked is False:
+            return False
+        values = writing.known_columns(writing.notifier_values(agent, form, checked))
+        if values is None:
+            return False
+        try:
+            with self._db.transaction():
+                self._db.upsert("notifiers", values, {"id": notifier_id})
+                ready = self._configs_loggable() and (agent.id != writing.BROWSER_AGENT_ID or self._browsers_ready())
+        except TautulliDBError as exc:
+            writing.failed(exc, "notifications.set_notifier_failed", notifier_id=str(notifier_id))
+            return False
+        return ready
+
+    def _configs_loggable(self) -> bool:
+        return writing.configs_loggable(r["notifier_config"] for r in self._db.select(_CONFIGS))
+
+    def _browsers_ready(self) -> bool:
+        """Whether every active browser notifier's config can be read (Tautulli reloads their delays)."""
+        return all(self.get_notifier_config(notifier_id=n["id"]) is not None for n in self.get_notifiers()
+                   if n["agent_id"] == writing.BROWSER_AGENT_ID and n["active"])
+
+    def delete_notifier(self, notifier_id: Any = None) -> bool:
+        """Delete a notifier (its log rows stay); False for an id that is not digits."""
+        if not str(notifier_id).isdigit():
+            return False
+        with self._db.transaction():
+            self._db.action(_DELETE_NOTIFIER, [notifier_id])
+        return True
+
+    def set_notify_state(self, notifier: Any, notify_action: Any, subject: Any = "", body: Any = "",
+                         script_args: Any = "", session: Any = None, parameters: Any = None) -> Any:
+        """Log a notification; the new log id, 0 when it merged into a row of the same second, None if refused."""
+        if not notifier or not notify_action:
+            log.error("notifications.notify_state_refused")
+            return None
+        keys, values = writing.notify_log_row(notifier, notify_action, subject, body, script_args, session,
+                                              parameters)
+        with self._db.transaction():
+            self._db.upsert("notify_log", values, keys)
+            return self._db.last_insert_id()
+
+    def set_notify_success(self, notification_id: Any) -> None:
+        """Mark a logged notification as sent (update-then-insert by id)."""
+        with self._db.transaction():
+            self._db.upsert("notify_log", {"success": 1}, {"id": notification_id})
+
+    def delete_notification_log(self) -> bool:
+        """Empty the notification log, then VACUUM; False if that failed."""
+        vacuumed = writing.Vacuum(self._db.vacuum)
+        try:
+            with self._db.transaction():
+                self._db.action(_CLEAR_LOG)
+                self._db.after_commit(vacuumed)
+        except TautulliDBError as exc:
+            writing.failed(exc, "notifications.clear_log_failed")
+            return False
+        return vacuumed.ok
 
 
 TWIN = LegacyNotifications

@@ -15,6 +15,7 @@ import structlog
 from plexpy.db.errors import QueryRefusedError
 from plexpy.domains.notifications import agent_options, choices, form, remote_app
 from plexpy.domains.notifications.agents import ACTION_NAMES, ACTIONS, AGENTS, BLANK_TEXT_AGENTS, DEFAULT_CONFIGS
+from plexpy.domains.notifications.conditions import DEFAULT_CONDITIONS
 
 __all__ = [
     "BROWSER_AGENT_ID",
@@ -35,6 +36,7 @@ __all__ = [
     "notifier_summary",
     "notifiers_action",
     "notify_state",
+    "validated_config",
 ]
 
 log = structlog.get_logger(__name__)
@@ -53,7 +55,6 @@ NOTIFIER_COLUMNS: Final[tuple[str, ...]] = (
 )
 
 DATATABLES_EMPTY: Final[dict[str, Any]] = {"recordsFiltered": 0, "recordsTotal": 0, "draw": 0, "data": []}
-DEFAULT_CUSTOM_CONDITIONS: Final = ({"parameter": "", "operator": "", "value": [], "type": None},)
 BROWSER_AGENT_ID: Final = 17
 BROWSER_WINDOW: Final = 5
 _MASK: Final = "    "
@@ -145,8 +146,8 @@ def notifier_summary(row: Mapping[str, Any]) -> dict[str, Any]:
     return item
 
 
-def _validated(config: Any, default: Mapping[str, Any]) -> dict[str, Any]:
-    """A stored config read through an agent's defaults (each key cast to its default's type)."""
+def validated_config(config: Any, default: Mapping[str, Any]) -> dict[str, Any]:
+    """A config read through an agent's defaults (each key cast to its default's type), in the defaults' order."""
     if config is None:
         return copy.deepcopy(dict(default))
     validated: dict[str, Any] = {}
@@ -187,7 +188,7 @@ def _agent_config(row: dict[str, Any]) -> tuple[str | None, dict[str, Any]] | No
     name = agent.name if agent is not None else None
     try:
         stored = json.loads(raw)  # type: ignore[arg-type] - NULL fails here, as in Tautulli
-        config = _validated(stored, DEFAULT_CONFIGS.get(name or "", {})) if known else {}
+        config = validated_config(stored, DEFAULT_CONFIGS.get(name or "", {})) if known else {}
     except Exception as exc:  # Tautulli catches everything here and returns None
         log.error("notifications.config_unreadable", notifier_id=row.get("id"), error=str(exc))
         return None
@@ -221,7 +222,7 @@ def notifier_config(row: Mapping[str, Any] | None, mask_passwords: bool,
     try:
         result["custom_conditions"] = json.loads(result["custom_conditions"])
     except (ValueError, TypeError):
-        result["custom_conditions"] = [dict(c) for c in DEFAULT_CUSTOM_CONDITIONS]
+        result["custom_conditions"] = [dict(c, value=[]) for c in DEFAULT_CONDITIONS]
     result["custom_conditions_logic"] = result["custom_conditions_logic"] or ""
     result["config"] = config
     if name == "remoteapp":
@@ -249,7 +250,7 @@ def browser_delays(rows: list[Mapping[str, Any]]) -> dict[Any, int]:
         if not any(row[k] for k in ACTION_NAMES):
             continue
         try:
-            delays[row["id"]] = _validated(json.loads(row["notifier_config"]), default)["auto_hide_delay"]
+            delays[row["id"]] = validated_config(json.loads(row["notifier_config"]), default)["auto_hide_delay"]
         except Exception as exc:  # an unreadable config leaves the default delay
             log.error("notifications.browser_config_unreadable", notifier_id=row["id"], error=str(exc))
     return delays

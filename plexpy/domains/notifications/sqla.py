@@ -9,21 +9,26 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import Select, and_, case, func, literal, select
-from sqlalchemy.engine import Engine
+import structlog
+from sqlalchemy import Select, Table, and_, case, delete, func, insert, literal, select
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.sql.elements import ColumnElement
 
 from plexpy import context
 from plexpy.datatables import DataTablesError, resolve
 from plexpy.datatables.sqla_sql import run_page
-from plexpy.db.engine import connect
+from plexpy.db.engine import after_commit, connect, transaction, vacuum
 from plexpy.db.errors import TautulliDBError
 from plexpy.db.schema import mobile_devices, notifiers, notify_log, users
-from plexpy.db.sqlfuncs import affinity_equals
-from plexpy.domains.notifications import shaping
+from plexpy.db.sqlfuncs import affinity_equals, raise_autoincrement, stored_values
+from plexpy.db.upsert import UpsertResult, upsert
+from plexpy.domains.notifications import conditions, shaping, writing
 from plexpy.domains.notifications.agents import ACTION_NAMES
 
 __all__ = ["TWIN", "SqlaNotifications"]
+
+log = structlog.get_logger(__name__)
 
 n = notifiers
 nl = notify_log
@@ -184,6 +189,113 @@ class SqlaNotifications:
                 .where(affinity_equals(nl.c.notify_action, notify_action), affinity_equals(nl.c.tag, tag))
                 .limit(1))
         return bool(self._rows(stmt, "notifications.check_nofity_tag"))
+
+    def add_notifier_config(self, agent_id: Any = None, **kwargs: Any) -> Any:
+        """Add a notifier of an agent with its default settings; its new id, or False."""
+        agent = writing.agent_of(agent_id)
+        if agent is None:
+            return False
+        try:
+            with transaction(self._engine, "notifications.add_notifier_config") as conn:
+                notifier_id = _upsert(conn, n, writing.new_notifier(agent), {"id": None}).inserted_id
+                loggable = self._configs_loggable(conn)
+        except TautulliDBError as exc:
+            writing.failed(exc, "notifications.add_notifier_failed", agent_id=agent.id)
+            return False
+        log.info("notifications.notifier_added", agent=agent.name, notifier_id=notifier_id)
+        return notifier_id if loggable else False
+
+    def set_notifier_config(self, notifier_id: Any = None, agent_id: Any = None, **kwargs: Any) -> bool:
+        """Store a notifier's settings form (HTTP parameter names become columns); True, or False if refused."""
+        agent = writing.agent_of(agent_id)
+        if agent is None:
+            return False
+        form = writing.notifier_form(agent, kwargs)
+        for key in form.masked_passwords():
+            form.config[key] = self.get_notifier_config(notifier_id=notifier_id)["config"][key]  # type: ignore[index]
+        checked = conditions.validate(form.rest.get("custom_conditions"))
+        if checked is False:
+            return False
+        values = writing.known_columns(writing.notifier_values(agent, form, checked))
+        if values is None:
+            return False
+        try:
+            with transaction(self._engine, "notifications.set_notifier_config") as conn:
+                _upsert(conn, n, values, {"id": notifier_id})
+                ready = self._configs_loggable(conn) and (
+                    agent.id != writing.BROWSER_AGENT_ID or self._browsers_ready())
+        except TautulliDBError as exc:
+            writing.failed(exc, "notifications.set_notifier_failed", notifier_id=str(notifier_id))
+            return False
+        return ready
+
+    def _configs_loggable(self, conn: Connection) -> bool:
+        return writing.configs_loggable(conn.execute(select(n.c.notifier_config).order_by(n.c.id)).scalars())
+
+    def _browsers_ready(self) -> bool:
+        """Whether every active browser notifier's config can be read (Tautulli reloads their delays)."""
+        return all(self.get_notifier_config(notifier_id=row["id"]) is not None for row in self.get_notifiers()
+                   if row["agent_id"] == writing.BROWSER_AGENT_ID and row["active"])
+
+    def delete_notifier(self, notifier_id: Any = None) -> bool:
+        """Delete a notifier (its log rows stay); False for an id that is not digits."""
+        if not str(notifier_id).isdigit():
+            return False
+        with transaction(self._engine, "notifications.delete_notifier") as conn:
+            conn.execute(delete(n).where(affinity_equals(n.c.id, notifier_id)))
+        return True
+
+    def set_notify_state(self, notifier: Any, notify_action: Any, subject: Any = "", body: Any = "",
+                         script_args: Any = "", session: Any = None, parameters: Any = None) -> Any:
+        """Log a notification; the new log id, 0 when it merged into a row of the same second, None if refused."""
+        if not notifier or not notify_action:
+            log.error("notifications.notify_state_refused")
+            return None
+        keys, values = writing.notify_log_row(notifier, notify_action, subject, body, script_args, session,
+                                              parameters)
+        with transaction(self._engine, "notifications.set_notify_state") as conn:
+            return _upsert(conn, nl, values, keys).inserted_id
+
+    def set_notify_success(self, notification_id: Any) -> None:
+        """Mark a logged notification as sent (update-then-insert by id)."""
+        with transaction(self._engine, "notifications.set_notify_success") as conn:
+            _upsert(conn, nl, {"success": 1}, {"id": notification_id})
+
+    def delete_notification_log(self) -> bool:
+        """Empty the notification log, then VACUUM; False if that failed."""
+        vacuumed = writing.Vacuum(lambda: vacuum(self._engine))
+        try:
+            with transaction(self._engine, "notifications.delete_notification_log") as conn:
+                conn.execute(delete(nl))
+                after_commit(vacuumed)
+        except TautulliDBError as exc:
+            writing.failed(exc, "notifications.clear_log_failed")
+            return False
+        return vacuumed.ok
+
+
+def _upsert(conn: Connection, table: Table, values: dict[str, Any], keys: dict[str, Any]) -> UpsertResult:
+    """Tautulli's update-then-insert with values stored as SQLite's affinity stores them.
+
+    A NULL id matches no row: the row is inserted without one, so every backend numbers it (PostgreSQL refuses
+    an explicit NULL key). A row id SQLite cannot store (``'abc'``, ``1.5``) matches no row and its insert is
+    refused (SQLite's "datatype mismatch", which the upsert swallows): nothing is written. An explicit id
+    inserted raises the table's sequence on every backend.
+    """
+    stored_keys = stored_values(table, keys)
+    if "id" in stored_keys and stored_keys["id"] is None:
+        try:
+            with conn.begin_nested():
+                result = conn.execute(insert(table).values(**stored_values(table, values)))
+        except IntegrityError:
+            return UpsertResult("insert")
+        return UpsertResult("insert", int(result.inserted_primary_key[0]))
+    if "id" in stored_keys and not isinstance(stored_keys["id"], int):
+        return UpsertResult("insert")
+    result = upsert(conn, table, stored_values(table, values), stored_keys)
+    if "id" in stored_keys and result.kind == "insert":
+        conn.execute(select(raise_autoincrement(table.name)))  # a serial follows an explicit id, as SQLite's does
+    return result
 
 
 def _equals_one(column: Any) -> ColumnElement[bool]:
