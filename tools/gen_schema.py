@@ -4,8 +4,12 @@ Reads only SQLite's own facts about the file (``sqlite_master``, ``PRAGMA table_
 ``PRAGMA index_list`` and ``PRAGMA index_info``), opened read-only and immutable so the
 WAL file beside it is never touched, and writes one Core ``Table`` per application table.
 
+With ``--baseline`` it writes the frozen table definitions of the Alembic baseline revision
+instead (``alembic/versions/0001_baseline_v2_17_2.py``): the same facts, kept apart from
+schema.py so later revisions can change schema.py without changing what the baseline creates.
+
 Usage:
-    python tools/gen_schema.py [SOURCE_DB] [OUTPUT_PY]
+    python tools/gen_schema.py [--baseline] [SOURCE_DB] [OUTPUT_PY]
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from urllib.parse import quote
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SOURCE = ROOT / "tests" / "data" / "legacy_corpus" / "fresh_v2.17.2.db"
 DEFAULT_OUTPUT = ROOT / "plexpy" / "db" / "schema.py"
+DEFAULT_BASELINE = ROOT / "alembic" / "versions" / "0001_baseline_v2_17_2.py"
 
 _TYPES = {"INTEGER": "INTEGER", "TEXT": "TEXT", "": "Untyped()"}
 
@@ -75,6 +80,65 @@ metadata = MetaData()
 '''
 
 
+_BASELINE_PRELUDE = '''\
+"""Baseline: the Tautulli v2.17.2 schema.
+
+Tautulli equivalent: the ``CREATE TABLE IF NOT EXISTS`` prologue of v2.17.2's ``dbcheck()``. On an
+empty database this is a fresh v2.17.2 install (tables, indexes, the ``Local`` user and the version
+row); on a PlexPy v1.0 ... Tautulli v2.6 database it creates only the tables that release lacked,
+as ``dbcheck()`` does. Tables keep their v2.17.2 definitions here for good, and later schema
+changes come as revisions of their own. Do not edit the table definitions below; generated from
+{source} by ``tools/gen_schema.py --baseline``.
+
+Revision ID: 0001
+Revises:
+Create Date: 2025-01-01 00:00:00
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy import INTEGER, TEXT, Column, Index, MetaData, Table, UniqueConstraint, text
+
+from alembic import op
+from plexpy.db.fresh import seed_fresh
+from plexpy.db.schema import Untyped
+
+revision: str = "0001"
+down_revision: str | None = None
+branch_labels: str | None = None
+depends_on: str | None = None
+
+_metadata = MetaData()
+'''
+
+_BASELINE_BODY = '''
+
+def upgrade() -> None:
+    """Upgrade schema.
+
+    Create the v2.17.2 tables that are missing; seed a database that had none.
+    """
+    bind = op.get_bind()
+    existing = set(sa.inspect(bind).get_table_names())
+    if not existing & set(_metadata.tables):
+        _metadata.create_all(bind)
+        seed_fresh(bind)
+        return
+    for table in _metadata.sorted_tables:
+        if table.name not in existing:
+            table.create(bind)
+
+
+def downgrade() -> None:
+    """Downgrade schema: refused.
+
+    Tautulli has no downgrade, and dropping the tables would drop the history they hold.
+    """
+    raise NotImplementedError("the v2.17.2 baseline cannot be undone: Tautulli has no downgrade")
+'''
+
+
 def _open(path: Path) -> sqlite3.Connection:
     uri = f"file:{quote(str(path.resolve()))}?mode=ro&immutable=1"
     return sqlite3.connect(uri, uri=True)
@@ -104,10 +168,10 @@ def _column(row: tuple, single_pk_ai: bool) -> str:
     return f"    Column({', '.join(args)}),"
 
 
-def _table(conn: sqlite3.Connection, name: str, sql: str) -> str:
+def _table(conn: sqlite3.Connection, name: str, sql: str, prefix: str = "", meta: str = "metadata") -> str:
     cols = conn.execute(f"PRAGMA table_info({_qi(name)})").fetchall()
     autoinc = bool(re.search(r"\bAUTOINCREMENT\b", sql, re.IGNORECASE))
-    lines = [f"{name} = Table(", f"    {_q(name)},", "    metadata,"]
+    lines = [f"{prefix}{name} = Table(", f"    {_q(name)},", f"    {meta},"]
     lines += [_column(c, autoinc) for c in cols]
     # index_list lists newest first; sqlite_autoindex numbers give the constraint order.
     indexes = conn.execute(f"PRAGMA index_list({_qi(name)})").fetchall()
@@ -130,19 +194,27 @@ def _table(conn: sqlite3.Connection, name: str, sql: str) -> str:
     return "\n".join(lines)
 
 
+def _tables(conn: sqlite3.Connection) -> list[tuple[str, str]]:
+    return conn.execute(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY rowid"
+    ).fetchall()
+
+
+def _shown(source: Path) -> str:
+    try:
+        return source.resolve().relative_to(ROOT).as_posix()
+    except ValueError:
+        return source.name
+
+
 def generate(source: Path) -> str:
     """Return the text of schema.py for the database at ``source``."""
     conn = _open(source)
     try:
-        tables = conn.execute(
-            "SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY rowid"
-        ).fetchall()
-        try:
-            shown = source.resolve().relative_to(ROOT)
-        except ValueError:
-            shown = source.name
+        tables = _tables(conn)
+        shown = _shown(source)
         names = "".join(f'    "{n}",\n' for n in sorted(["metadata", *(n for n, _ in tables)]))
-        parts = [_PRELUDE.format(source=shown.as_posix() if isinstance(shown, Path) else shown, names=names)]
+        parts = [_PRELUDE.format(source=shown, names=names)]
         parts += ["\n" + _table(conn, n, s) + "\n" for n, s in tables]
         parts.append("\nTABLES: dict[str, Table] = {\n" + "".join(f"    {_q(n)}: {n},\n" for n, _ in tables) + "}\n")
         return "".join(parts)
@@ -150,11 +222,26 @@ def generate(source: Path) -> str:
         conn.close()
 
 
+def generate_baseline(source: Path) -> str:
+    """Return the text of the frozen baseline revision for the database at ``source``."""
+    conn = _open(source)
+    try:
+        tables = _tables(conn)
+        parts = [_BASELINE_PRELUDE.format(source=_shown(source))]
+        parts += ["\n" + _table(conn, n, s, prefix="_", meta="_metadata") + "\n" for n, s in tables]
+        parts.append(_BASELINE_BODY)
+        return "".join(parts)
+    finally:
+        conn.close()
+
+
 def main(argv: list[str]) -> int:
-    """Write schema.py; return the exit status."""
-    source = Path(argv[1]) if len(argv) > 1 else DEFAULT_SOURCE
-    output = Path(argv[2]) if len(argv) > 2 else DEFAULT_OUTPUT
-    output.write_text(generate(source), encoding="utf-8")
+    """Write schema.py (or, with ``--baseline``, the baseline revision); return the exit status."""
+    args = [a for a in argv[1:] if a != "--baseline"]
+    baseline = len(args) != len(argv) - 1
+    source = Path(args[0]) if args else DEFAULT_SOURCE
+    output = Path(args[1]) if len(args) > 1 else (DEFAULT_BASELINE if baseline else DEFAULT_OUTPUT)
+    output.write_text(generate_baseline(source) if baseline else generate(source), encoding="utf-8")
     return 0
 
 

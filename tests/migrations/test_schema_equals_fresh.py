@@ -57,3 +57,29 @@ def test_schema_module_does_not_import_sqlite3() -> None:
 
     code = "import sys, plexpy.db.schema, plexpy.db.fresh; sys.exit('sqlite3' in sys.modules)"
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
+
+
+def test_generated_files_are_up_to_date() -> None:
+    import importlib.util
+
+    root = Path(__file__).resolve().parents[2]
+    spec = importlib.util.spec_from_file_location("gen_schema", root / "tools" / "gen_schema.py")
+    assert spec is not None and spec.loader is not None
+    gen = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(gen)
+    assert (root / "plexpy" / "db" / "schema.py").read_text() == gen.generate(FRESH)
+    assert (root / "alembic" / "versions" / "0001_baseline_v2_17_2.py").read_text() == gen.generate_baseline(FRESH)
+
+
+def test_baseline_creates_what_schema_py_declares() -> None:
+    from alembic.script import ScriptDirectory
+    from sqlalchemy.dialects import sqlite
+
+    from plexpy.commands.migrate import alembic_config
+
+    baseline = ScriptDirectory.from_config(alembic_config()).get_revision("0001").module._metadata
+    assert list(baseline.tables) == list(metadata.tables)
+    for name, table in metadata.tables.items():
+        ours = str(CreateTable(table).compile(dialect=sqlite.dialect()))
+        assert str(CreateTable(baseline.tables[name]).compile(dialect=sqlite.dialect())) == ours
+        assert sorted(i.name for i in baseline.tables[name].indexes) == sorted(i.name for i in table.indexes)
