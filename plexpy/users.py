@@ -96,3 +96,19 @@ class Users:
         """The login log (DataTables; routed by the ``auth`` flag)."""
         return runtime.route(_AUTH_OPS["get_datatables_user_login"], user_id=user_id, jwt_token=jwt_token,
                              kwargs=kwargs)
+
+    def set_user_login(self, user_id: Any = None, user: Any = None, user_group: Any = None, ip_address: Any = None,
+                       host: Any = None, user_agent: Any = None, success: Any = 0, expiry: Any = None,
+                       jwt_token: Any = None) -> Any:
+        """Log a web login (routed by the ``auth`` flag)."""
+        return runtime.route(_AUTH_OPS["set_user_login"], user_id=user_id, user=user, user_group=user_group,
+                             ip_address=ip_address, host=host, user_agent=user_agent, success=success,
+                             expiry=expiry, jwt_token=jwt_token)
+
+    def clear_user_login_token(self, jwt_token: Any = None, row_ids: Any = None) -> Any:
+        """Revoke a web token, or the tokens of some login rows (routed by the ``auth`` flag)."""
+        return runtime.route(_AUTH_OPS["clear_user_login_token"], jwt_token=jwt_token, row_ids=row_ids)
+
+    def delete_login_log(self) -> Any:
+        """Delete the login log (routed by the ``auth`` flag)."""
+        return runtime.route(_AUTH_OPS["delete_login_log"])

@@ -81,7 +81,7 @@ def _call_step(step: Mapping[str, Any], workdir: Path, script_dir: Path) -> Any:
 def _replay_step(step: Mapping[str, Any], workdir: Path, script_dir: Path) -> RecordResult:
     base = {"id": str(step.get("id")), "domain": str(step.get("domain") or "writes"), "target": str(step["target"])}
     try:
-        resolve_target(str(step["target"]).split(".")[0] if "init" in step else str(step["target"]))
+        resolve_target(str(step["target"]).rsplit(".", 1)[0] if "init" in step else str(step["target"]))
     except LookupError as exc:
         return RecordResult(**base, passed=False, difference=f"not implemented: {exc}", seconds=0.0)
     outcome: Any = None

@@ -1,4 +1,4 @@
-"""The auth domain: web logins and their tokens, and the login rate limit (reads)."""
+"""The auth domain: web logins and their tokens, and the login rate limit."""
 
 from plexpy.domains.auth.contract import OPERATIONS
 

@@ -27,9 +27,26 @@ class AuthOps(Protocol):
         """Seconds an address must still wait after too many failed logins, or None."""
         ...
 
+    def set_user_login(self, user_id: Any = None, user: Any = None, user_group: Any = None, ip_address: Any = None,
+                       host: Any = None, user_agent: Any = None, success: Any = 0, expiry: Any = None,
+                       jwt_token: Any = None) -> None:
+        """Log a web login, keyed by (the call's second, user id): logins of one second merge."""
+        ...
+
+    def clear_user_login_token(self, jwt_token: Any = None, row_ids: Any = None) -> bool:
+        """Revoke a web token, or the tokens of the given login rows."""
+        ...
+
+    def delete_login_log(self) -> bool:
+        """Delete every login, then VACUUM."""
+        ...
+
 
 OPERATIONS: Final = operations("auth", {
     "get_user_login": Operation.read(),
     "get_datatables_user_login": Operation.read(ordered_when=request_is_ordered),
     "check_rate_limit": Operation.read(),
+    "set_user_login": Operation.write(tables=("user_login",)),
+    "clear_user_login_token": Operation.write(tables=("user_login",)),
+    "delete_login_log": Operation.write(tables=("user_login",)),
 })

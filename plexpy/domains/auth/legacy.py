@@ -10,7 +10,7 @@ from plexpy.datatables import DataTablesError, resolve
 from plexpy.datatables.legacy_sql import run_page
 from plexpy.db.errors import TautulliDBError
 from plexpy.db.sqlite_executor import SqliteExecutor
-from plexpy.domains.auth import shaping
+from plexpy.domains.auth import shaping, writing
 
 __all__ = ["TWIN", "LegacyAuth"]
 
@@ -35,6 +35,12 @@ FROM user_login
 WHERE ip_address = ?
   AND timestamp >= (SELECT IFNULL(MAX(timestamp), 0) FROM user_login WHERE ip_address = ? AND success = 1)
 ORDER BY timestamp DESC"""
+
+_CLEAR_TOKEN = "UPDATE user_login SET jwt_token = NULL WHERE jwt_token = ?"
+
+_CLEAR_TOKENS_OF_ROWS = "UPDATE user_login SET jwt_token = NULL WHERE id IN ({marks})"
+
+_DELETE_LOGINS = "DELETE FROM user_login"
 
 
 def _equals(column: str, value: Any) -> tuple[str, list[Any]]:
@@ -75,6 +81,55 @@ class LegacyAuth:
     def check_rate_limit(self, ip_address: Any) -> int | None:
         """Seconds an address must still wait after too many failed logins, or None."""
         return shaping.rate_limit_wait(self._db.select(_RATE_LIMIT, [ip_address, ip_address]))
+
+    def set_user_login(self, user_id: Any = None, user: Any = None, user_group: Any = None, ip_address: Any = None,
+                       host: Any = None, user_agent: Any = None, success: Any = 0, expiry: Any = None,
+                       jwt_token: Any = None) -> None:
+        """Log a web login, keyed by (the call's second, user id): logins of one second merge."""
+        if not writing.logs_login(user_id):
+            return
+        keys, values = writing.login_row(user_id, user, user_group, ip_address, host, user_agent, success, expiry,
+                                         jwt_token)
+        try:
+            with self._db.transaction():
+                self._db.upsert("user_login", values, keys)
+        except TautulliDBError as exc:
+            writing.failed(exc, "auth.set_user_login_failed")
+
+    def clear_user_login_token(self, jwt_token: Any = None, row_ids: Any = None) -> bool:
+        """Revoke a web token, or the tokens of the given login rows; False when the update failed."""
+        if jwt_token:
+            query, args = _CLEAR_TOKEN, [jwt_token]
+        elif row_ids:
+            args = writing.row_ids(row_ids)
+            query = _CLEAR_TOKENS_OF_ROWS.format(marks=",".join("?" * len(args)))
+        else:
+            return True
+        try:
+            with self._db.transaction():
+                self._db.action(query, args)
+        except TautulliDBError as exc:
+            writing.failed(exc, "auth.clear_token_failed")
+            return False
+        return True
+
+    def delete_login_log(self) -> bool:
+        """Delete every login, then VACUUM; False when either failed."""
+        try:
+            with self._db.transaction():
+                self._db.action(_DELETE_LOGINS)
+                self._db.after_commit(self._vacuum)
+        except TautulliDBError as exc:
+            writing.failed(exc, "auth.delete_login_log_failed")
+            return False
+        return True
+
+    def _vacuum(self) -> None:
+        """VACUUM; a locked database is only logged (the rows are already gone, as Tautulli's gave up silently)."""
+        try:
+            self._db.vacuum()
+        except TautulliDBError as exc:
+            writing.vacuum_failed(exc)
 
 
 TWIN = LegacyAuth

@@ -5,18 +5,19 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import Select, case, func, or_, select
+from sqlalchemy import Select, case, delete, func, or_, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.sql.elements import ColumnElement
 
 from plexpy import context
 from plexpy.datatables import DataTablesError, resolve
 from plexpy.datatables.sqla_sql import run_page
-from plexpy.db.engine import connect
+from plexpy.db.engine import after_commit, connect, transaction, vacuum
 from plexpy.db.errors import TautulliDBError
 from plexpy.db.schema import user_login, users
-from plexpy.db.sqlfuncs import affinity_equals
-from plexpy.domains.auth import shaping
+from plexpy.db.sqlfuncs import affinity_equals, stored_values
+from plexpy.db.upsert import upsert
+from plexpy.domains.auth import shaping, writing
 
 __all__ = ["TWIN", "SqlaAuth"]
 
@@ -99,6 +100,54 @@ class SqlaAuth:
             .order_by(lg.c.timestamp.desc(), lg.c.id)
         )
         return shaping.rate_limit_wait(self._rows(stmt, "auth.check_rate_limit"))
+
+    def set_user_login(self, user_id: Any = None, user: Any = None, user_group: Any = None, ip_address: Any = None,
+                       host: Any = None, user_agent: Any = None, success: Any = 0, expiry: Any = None,
+                       jwt_token: Any = None) -> None:
+        """Log a web login, keyed by (the call's second, user id): logins of one second merge."""
+        if not writing.logs_login(user_id):
+            return
+        keys, values = writing.login_row(user_id, user, user_group, ip_address, host, user_agent, success, expiry,
+                                         jwt_token)
+        try:
+            with transaction(self._engine, "auth.set_user_login") as conn:
+                upsert(conn, lg, stored_values(lg, values), stored_values(lg, keys))
+        except TautulliDBError as exc:
+            writing.failed(exc, "auth.set_user_login_failed")
+
+    def clear_user_login_token(self, jwt_token: Any = None, row_ids: Any = None) -> bool:
+        """Revoke a web token, or the tokens of the given login rows; False when the update failed."""
+        if jwt_token:
+            match = affinity_equals(lg.c.jwt_token, jwt_token)
+        elif row_ids:
+            match = lg.c.id.in_(writing.row_ids(row_ids))
+        else:
+            return True
+        try:
+            with transaction(self._engine, "auth.clear_user_login_token") as conn:
+                conn.execute(update(lg).where(match).values(jwt_token=None))
+        except TautulliDBError as exc:
+            writing.failed(exc, "auth.clear_token_failed")
+            return False
+        return True
+
+    def delete_login_log(self) -> bool:
+        """Delete every login, then VACUUM; False when either failed."""
+        try:
+            with transaction(self._engine, "auth.delete_login_log") as conn:
+                conn.execute(delete(lg))
+                after_commit(self._vacuum)
+        except TautulliDBError as exc:
+            writing.failed(exc, "auth.delete_login_log_failed")
+            return False
+        return True
+
+    def _vacuum(self) -> None:
+        """VACUUM; a locked database is only logged (the rows are already gone, as Tautulli's gave up silently)."""
+        try:
+            vacuum(self._engine)
+        except TautulliDBError as exc:
+            writing.vacuum_failed(exc)
 
 
 TWIN = SqlaAuth

@@ -1,4 +1,4 @@
-"""The exports domain: export jobs and their files (reads)."""
+"""The exports domain: export jobs and their files."""
 
 from plexpy.domains.exports.contract import OPERATIONS
 

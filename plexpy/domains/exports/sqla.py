@@ -9,19 +9,23 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import Select, case, func, or_, select
-from sqlalchemy.engine import Engine
+import structlog
+from sqlalchemy import Select, case, delete, func, insert, or_, select, update
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.sql.elements import ColumnElement
 
 from plexpy.datatables import DataTablesError, resolve
 from plexpy.datatables.sqla_sql import run_page
-from plexpy.db.engine import connect
+from plexpy.db.engine import after_commit, connect, transaction, vacuum
 from plexpy.db.errors import TautulliDBError
 from plexpy.db.schema import exports
-from plexpy.db.sqlfuncs import affinity_equals, ascii_upper
-from plexpy.domains.exports import shaping
+from plexpy.db.sqlfuncs import affinity_equals, ascii_upper, stored_values
+from plexpy.db.upsert import UpsertResult, upsert
+from plexpy.domains.exports import files, shaping, writing
 
 __all__ = ["TWIN", "SqlaExports"]
+
+log = structlog.get_logger(__name__)
 
 e = exports
 
@@ -39,7 +43,7 @@ def _equals(column: Any, value: Any) -> ColumnElement[bool]:
 
 
 class SqlaExports:
-    """Export reads on SQLAlchemy Core."""
+    """Export reads and writes on SQLAlchemy Core."""
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
@@ -85,6 +89,89 @@ class SqlaExports:
         except (DataTablesError, TautulliDBError):
             return dict(shaping.DATATABLES_EMPTY)
         return shaping.datatables_result(page, [shaping.export_row(r) for r in page.rows])
+
+    def add_export(self, timestamp: Any = None, section_id: Any = None, user_id: Any = None, rating_key: Any = None,
+                   media_type: Any = None, title: Any = None, file_format: Any = "csv", metadata_level: Any = 1,
+                   media_info_level: Any = 1, thumb_level: Any = 0, art_level: Any = 0, logo_level: Any = 0,
+                   squareArt_level: Any = 0, theme_level: Any = 0, custom_fields: Any = "",
+                   individual_files: Any = False) -> Any:
+        """Store a new export job: its row id (0 when an existing row matched), False when the write failed."""
+        keys, values = writing.export_row(timestamp, section_id, user_id, rating_key, media_type, title, file_format,
+                                          metadata_level, media_info_level, thumb_level, art_level, logo_level,
+                                          squareArt_level, theme_level, custom_fields, individual_files)
+        try:
+            with transaction(self._engine, "exports.add_export") as conn:
+                return _upsert(conn, values, keys).inserted_id
+        except TautulliDBError as exc:
+            writing.failed(exc, "exports.add_export_failed")
+            return False
+
+    def set_export_state(self, export_id: Any = None, success: Any = False, thumb_level: Any = 0, art_level: Any = 0,
+                         logo_level: Any = 0, squareArt_level: Any = 0, theme_level: Any = 0,
+                         file_size: Any = 0) -> None:
+        """Store how an export ended (``complete`` 1 or -1), its resource levels and its size."""
+        values = writing.state_values(success, thumb_level, art_level, logo_level, squareArt_level, theme_level,
+                                      file_size)
+        with transaction(self._engine, "exports.set_export_state") as conn:
+            _upsert(conn, values, {"id": export_id})
+
+    def set_export_progress(self, export_id: Any = None, total_items: Any = 0, exported_items: Any = 0) -> None:
+        """Store how far an export has come."""
+        with transaction(self._engine, "exports.set_export_progress") as conn:
+            _upsert(conn, writing.progress_values(total_items, exported_items), {"id": export_id})
+
+    def cancel_exports(self) -> None:
+        """Mark every unfinished export failed (``complete`` -1)."""
+        with transaction(self._engine, "exports.cancel_exports") as conn:
+            conn.execute(update(e).where(e.c.complete == 0).values(complete=-1))
+
+    def delete_export(self, export_id: Any) -> bool:
+        """Delete an export's row, then (after the commit) its folder; False for a non-numeric id."""
+        if not str(export_id).isdigit():
+            return False
+        with transaction(self._engine, "exports.delete_export") as conn:
+            export = self.get_export(export_id)
+            if export and shaping.export_exists(export["title"], export["timestamp"]):
+                folder = shaping.export_dirpath(export["title"], export["timestamp"])
+                after_commit(lambda: files.remove_folder(folder))
+            conn.execute(delete(e).where(affinity_equals(e.c.id, export_id)))
+        return True
+
+    def delete_all_exports(self) -> bool:
+        """Delete every export row, then (after the commit) empty the export directory and VACUUM."""
+        try:
+            with transaction(self._engine, "exports.delete_all_exports") as conn:
+                conn.execute(delete(e))
+                after_commit(files.reset_export_dir)
+                after_commit(self._vacuum)
+        except TautulliDBError as exc:
+            writing.failed(exc, "exports.delete_all_failed")
+            files.reset_export_dir()  # Tautulli empties the folder whatever the database said
+        return True
+
+    def _vacuum(self) -> None:
+        """VACUUM, logging a failure instead of raising (Tautulli's ``database.vacuum``)."""
+        try:
+            vacuum(self._engine)
+        except TautulliDBError as exc:
+            log.warning("exports.vacuum_failed", error=str(exc))
+
+
+def _upsert(conn: Connection, values: dict[str, Any], keys: dict[str, Any]) -> UpsertResult:
+    """Tautulli's update-then-insert with values stored as SQLite's affinity stores them.
+
+    A row id SQLite cannot store (``'abc'``, ``1.5``) matches no row and its insert is refused (SQLite's
+    "datatype mismatch", which the upsert swallows): nothing is written. A NULL row id matches no row either,
+    and SQLite gives the inserted row the next id: the insert leaves the id out, which PostgreSQL also accepts.
+    """
+    stored_keys = stored_values(e, keys)
+    if "id" in stored_keys and stored_keys["id"] is None:
+        inserted = conn.execute(insert(e).values(**stored_values(e, values))).inserted_primary_key
+        return UpsertResult("insert", int(inserted[0]) if inserted else 0)
+    row_id = stored_keys.get("id")
+    if row_id is not None and not isinstance(row_id, int):
+        return UpsertResult("insert")
+    return upsert(conn, e, stored_values(e, values), stored_keys)
 
 
 TWIN = SqlaExports

@@ -1,4 +1,4 @@
-"""The libraries domain: library lists, details, stats, and the media info table (reads)."""
+"""The libraries domain: library lists, details, stats, the media info table and the library_sections writes."""
 
 from plexpy.domains.libraries.contract import OPERATIONS
 

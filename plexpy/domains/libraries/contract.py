@@ -10,6 +10,8 @@ from shim.operation import Operation, Ordering, operations
 
 __all__ = ["OPERATIONS", "LibrariesOps"]
 
+_HISTORY = ("session_history", "session_history_media_info", "session_history_metadata")
+
 
 class LibrariesOps(Protocol):
     """What each twin of the libraries domain implements, in this order."""
@@ -54,6 +56,32 @@ class LibrariesOps(Protocol):
         """Whether a library of this type exists and is not deleted."""
         ...
 
+    def set_config(self, section_id: Any = None, custom_thumb: Any = "", custom_art: Any = "", do_notify: Any = 1,
+                   keep_history: Any = 1, do_notify_created: Any = 1) -> None:
+        """Store a library's settings, keyed by section id alone (every server's row changes)."""
+        ...
+
+    def delete(self, server_id: Any = None, section_id: Any = None, row_ids: Any = None,
+               purge_only: bool = False) -> Any:
+        """Purge a library's history (configured server only), then mark it deleted unless ``purge_only``."""
+        ...
+
+    def undelete(self, section_id: Any = None, section_name: Any = None) -> Any:
+        """Mark deleted libraries active again, by section id or name."""
+        ...
+
+    def add_live_tv_library(self, refresh: Any = False) -> None:
+        """Add the Live TV library (or, with ``refresh``, rewrite it when present)."""
+        ...
+
+    def refresh_libraries(self) -> bool | None:
+        """Store the server's libraries as Plex lists them (offline: False)."""
+        ...
+
+    def delete_duplicate_libraries(self) -> str | None:
+        """Delete the libraries of every server but the configured one."""
+        ...
+
 
 OPERATIONS: Final = operations("libraries", {
     "get_datatables_list": Operation.read(ordered_when=request_is_ordered),
@@ -65,4 +93,10 @@ OPERATIONS: Final = operations("libraries", {
     "get_recently_watched": Operation.read(),
     "get_sections": Operation.read(Ordering.MULTISET),
     "has_library_type": Operation.read(),
+    "set_config": Operation.write(tables=("library_sections",)),
+    "delete": Operation.write(tables=("library_sections", *_HISTORY)),
+    "undelete": Operation.write(tables=("library_sections",)),
+    "add_live_tv_library": Operation.write(tables=("library_sections",)),
+    "refresh_libraries": Operation.write(tables=("library_sections",)),
+    "delete_duplicate_libraries": Operation.write(tables=("library_sections",)),
 })

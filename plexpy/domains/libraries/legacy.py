@@ -10,8 +10,8 @@ from plexpy.datatables import DataTablesError, resolve
 from plexpy.datatables.legacy_sql import run_page
 from plexpy.db.errors import TautulliDBError
 from plexpy.db.sqlite_executor import SqliteExecutor
-from plexpy.domains.libraries import media_info, shaping
-from plexpy.domains.libraries.refresh import refresh_libraries
+from plexpy.domains.libraries import _legacy_writes as writes
+from plexpy.domains.libraries import media_info, refresh, shaping, writing
 
 __all__ = ["TWIN", "LegacyLibraries"]
 
@@ -165,7 +165,7 @@ class LegacyLibraries:
                                            include_last_accessed=include_last_accessed)
         if details:
             return details
-        refresh_libraries(self)
+        refresh.refresh_libraries(self)
         details = self.get_library_details(section_id=section_id, server_id=server_id,
                                            include_last_accessed=include_last_accessed)
         return details or shaping.default_details()
@@ -247,6 +247,77 @@ class LegacyLibraries:
     def has_library_type(self, section_type: Any) -> bool:
         """Whether a library of this type exists and is not deleted."""
         return bool(self._db.select_single(_HAS_TYPE, [section_type]))
+
+    def set_config(self, section_id: Any = None, custom_thumb: Any = "", custom_art: Any = "", do_notify: Any = 1,
+                   keep_history: Any = 1, do_notify_created: Any = 1) -> None:
+        """Store a library's settings, keyed by section id alone (every server's row changes)."""
+        if not section_id:
+            return
+        values = writing.config_values(custom_thumb, custom_art, do_notify, do_notify_created, keep_history)
+        try:
+            with self._db.transaction():
+                writes.upsert_section(self._db, values, {"section_id": section_id})
+        except TautulliDBError as exc:
+            writing.failed(exc, "libraries.set_config_failed", section_id=str(section_id))
+
+    def delete(self, server_id: Any = None, section_id: Any = None, row_ids: Any = None,
+               purge_only: bool = False) -> Any:
+        """Purge a library's history (configured server only), then mark it deleted unless ``purge_only``."""
+        if row_ids:
+            ids = writing.row_ids(row_ids)
+            with self._db.transaction():
+                found = writes.libraries_of_rows(self._db, ids)
+                return all([self.delete(server_id=r["server_id"], section_id=r["section_id"],  # noqa: C419 - every delete runs
+                                        purge_only=purge_only) for r in found])
+        if not str(section_id).isdigit():
+            return False
+        server_id = writing.delete_server(server_id)
+        with self._db.transaction():
+            purged = writes.purge_history(self._db, section_id) if writing.purges_history(server_id) else True
+            if purge_only:
+                return purged
+            try:
+                writes.mark_deleted(self._db, server_id, section_id)
+            except TautulliDBError as exc:
+                writing.failed(exc, "libraries.delete_failed", section_id=str(section_id))
+                return None
+            return purged
+
+    def undelete(self, section_id: Any = None, section_name: Any = None) -> Any:
+        """Mark deleted libraries active again, by section id or name; False when none matches."""
+        target = writing.undelete_target(section_id, section_name)
+        if target is None:
+            return None
+        try:
+            with self._db.transaction():
+                return writes.mark_undeleted(self._db, *target)
+        except TautulliDBError as exc:
+            writing.failed(exc, "libraries.undelete_failed", column=target[0])
+            return None
+
+    def add_live_tv_library(self, refresh: Any = False) -> None:
+        """Add the Live TV library (or, with ``refresh``, rewrite it when present)."""
+        with self._db.transaction():
+            writes.live_tv(self._db, refresh)
+
+    def refresh_libraries(self) -> bool | None:
+        """Store the server's libraries as Plex lists them (offline: False)."""
+        return refresh.refresh_libraries(self)
+
+    def store_refreshed_libraries(self, sections: list[dict[str, Any]]) -> list[Any]:
+        """Store what a refresh read from the server (one transaction); return the new section ids."""
+        with self._db.transaction():
+            return writes.store_sections(self._db, context.config("PMS_IDENTIFIER"), sections)
+
+    def delete_duplicate_libraries(self) -> str | None:
+        """Delete the libraries of every server but the configured one."""
+        try:
+            with self._db.transaction():
+                writes.delete_other_servers(self._db, context.config("PMS_IDENTIFIER"))
+        except TautulliDBError as exc:
+            writing.failed(exc, "libraries.delete_duplicates_failed")
+            return None
+        return writing.DUPLICATES_DELETED
 
 
 TWIN = LegacyLibraries

@@ -1,4 +1,4 @@
-"""The mobile_devices domain: Tautulli Remote registrations (reads)."""
+"""The mobile_devices domain: Tautulli Remote registrations."""
 
 from plexpy.domains.mobile_devices.contract import OPERATIONS
 

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.engine import Engine
+from sqlalchemy import delete, func, literal, select, update
+from sqlalchemy.engine import Connection, Engine
 
-from plexpy.db.engine import connect
+from plexpy import context
+from plexpy.db.engine import connect, transaction
+from plexpy.db.errors import TautulliDBError
 from plexpy.db.schema import mobile_devices
-from plexpy.db.sqlfuncs import affinity_equals
-from plexpy.domains.mobile_devices import shaping
+from plexpy.db.sqlfuncs import affinity_equals, stored_values
+from plexpy.db.upsert import upsert
+from plexpy.domains.mobile_devices import onesignal, shaping, writing
 
 __all__ = ["TWIN", "SqlaMobileDevices"]
 
@@ -21,7 +24,7 @@ _COLUMNS = (d.c.id, d.c.device_id, d.c.device_token, d.c.device_name, d.c.platfo
 
 
 class SqlaMobileDevices:
-    """Mobile device reads on SQLAlchemy Core."""
+    """Mobile device reads and writes on SQLAlchemy Core."""
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
@@ -52,6 +55,86 @@ class SqlaMobileDevices:
             return None
         rows = self._rows(select(*_COLUMNS).where(d.c.id == row_id), "mobile_devices.get_mobile_device_config")
         return shaping.device_config(rows[0] if rows else {})
+
+    def add_mobile_device(self, device_id: Any = None, device_name: Any = None, device_token: Any = None,
+                          platform: Any = None, version: Any = None, friendly_name: Any = None,
+                          onesignal_id: Any = None) -> bool | None:
+        """Register (or re-register) a device by ``device_id``, stamp it seen and set its official flag."""
+        official = onesignal.official_flag(onesignal_id)
+        keys, values = writing.device_row(device_id, device_name, device_token, platform, version, friendly_name,
+                                          onesignal_id)
+        try:
+            with transaction(self._engine, "mobile_devices.add_mobile_device") as conn:
+                _register(conn, values, keys)
+                self._set_last_seen(device_token)
+                self._set_official(device_id, official)
+        except TautulliDBError as exc:
+            writing.failed(exc, "mobile_devices.register_failed")
+            return None
+        return True
+
+    def set_mobile_device_config(self, mobile_device_id: Any = None, **kwargs: Any) -> bool:
+        """Rename a device (its ``friendly_name``) by row id; False for an invalid id or a failed write."""
+        row_id = shaping.device_row_id(mobile_device_id)
+        if row_id is None:
+            return False
+        values = stored_values(d, {"friendly_name": kwargs.get("friendly_name", "")})
+        try:
+            with transaction(self._engine, "mobile_devices.set_mobile_device_config") as conn:
+                upsert(conn, d, values, {"id": row_id})
+        except TautulliDBError as exc:
+            writing.failed(exc, "mobile_devices.set_config_failed")
+            return False
+        return True
+
+    def delete_mobile_device(self, mobile_device_id: Any = None, device_id: Any = None) -> bool:
+        """Delete a device by row id or by device id; False when neither is given."""
+        if mobile_device_id:
+            match = affinity_equals(d.c.id, mobile_device_id)
+        elif device_id:
+            match = affinity_equals(d.c.device_id, device_id)
+        else:
+            return False
+        with transaction(self._engine, "mobile_devices.delete_mobile_device") as conn:
+            conn.execute(delete(d).where(match))
+        return True
+
+    def set_official(self, device_id: Any, onesignal_id: Any) -> None:
+        """Store whether a device runs the official app (OneSignal check; offline: -1)."""
+        self._set_official(device_id, onesignal.official_flag(onesignal_id))
+
+    def set_last_seen(self, device_token: Any = None) -> None:
+        """Stamp the devices holding a token as seen now."""
+        self._set_last_seen(device_token)
+
+    def _set_official(self, device_id: Any, official: int) -> None:
+        platform = func.coalesce(d.c.platform, literal(writing.official_platform(official), d.c.platform.type))
+        try:
+            with transaction(self._engine, "mobile_devices.set_official") as conn:
+                conn.execute(update(d).where(affinity_equals(d.c.device_id, device_id))
+                             .values(official=official, platform=platform))
+        except TautulliDBError as exc:
+            writing.failed(exc, "mobile_devices.set_official_failed")
+
+    def _set_last_seen(self, device_token: Any) -> None:
+        try:
+            with transaction(self._engine, "mobile_devices.set_last_seen") as conn:
+                conn.execute(update(d).where(affinity_equals(d.c.device_token, device_token))
+                             .values(last_seen=context.now()))
+        except TautulliDBError as exc:
+            writing.failed(exc, "mobile_devices.set_last_seen_failed")
+
+
+def _register(conn: Connection, values: dict[str, Any], keys: dict[str, Any]) -> None:
+    """Tautulli's update-then-insert of a registration, values stored as SQLite's affinity stores them.
+
+    Without a device id nothing matches and the NOT NULL column refuses the insert (swallowed, as Tautulli's
+    upsert swallows it). That is decided here, before the statement: PostgreSQL would spend a sequence number
+    on the refused insert, SQLite does not, and the next device's id must be the same on both.
+    """
+    if keys["device_id"] is None:
+        return
+    upsert(conn, d, stored_values(d, values), stored_values(d, keys))
 
 
 TWIN = SqlaMobileDevices

@@ -11,6 +11,7 @@ from plexpy import context
 from plexpy.datatables import DataTablesError, resolve
 from plexpy.datatables.legacy_sql import run_page
 from plexpy.db.errors import TautulliDBError
+from plexpy.db.retry import is_locked
 from plexpy.db.sqlite_executor import SqliteExecutor
 from plexpy.domains.users import shaping
 from plexpy.domains.users.refresh import refresh_users
@@ -301,7 +302,9 @@ class LegacyUsers:
                 values = shaping.config_values(username, friendly_name, custom_thumb, do_notify, keep_history,
                                                allow_guest)
                 self._db.upsert("users", values, {"user_id": user_id})
-        except TautulliDBError:
+        except TautulliDBError as exc:
+            if is_locked(exc.__cause__ or exc):
+                raise  # never drop a write silently: the caller learns the database was busy
             log.warning("users.set_config_failed", user_id=user_id)
 
     def delete(self, user_id: Any = None, row_ids: Any = None, purge_only: bool = False) -> Any:
@@ -318,7 +321,9 @@ class LegacyUsers:
                 return purged
             try:
                 self._db.action(_MARK_DELETED, [user_id])
-            except TautulliDBError:
+            except TautulliDBError as exc:
+                if is_locked(exc.__cause__ or exc):
+                    raise  # never drop a write silently: the caller learns the database was busy
                 log.warning("users.delete_failed", user_id=user_id)
                 return None
             return purged
@@ -337,7 +342,9 @@ class LegacyUsers:
                     return False
                 self._db.action(_MARK_UNDELETED.format(column=column), [value])
                 return True
-        except TautulliDBError:
+        except TautulliDBError as exc:
+            if is_locked(exc.__cause__ or exc):
+                raise  # never drop a write silently: the caller learns the database was busy
             log.warning("users.undelete_failed", column=column)
             return None
 
@@ -350,7 +357,9 @@ class LegacyUsers:
                 for table in shaping.HISTORY_TABLES:
                     for chunk in shaping.chunks(ids):
                         self._db.action(_DELETE_IDS.format(table=table, marks=",".join("?" * len(chunk))), chunk)
-        except TautulliDBError:
+        except TautulliDBError as exc:
+            if is_locked(exc.__cause__ or exc):
+                raise  # never drop a write silently: the caller learns the database was busy
             log.warning("users.purge_failed", user_id=user_id)
             return False
         self._db.after_commit(self._db.vacuum)

@@ -21,6 +21,7 @@ from plexpy.datatables import DataTablesError, resolve
 from plexpy.datatables.sqla_sql import run_page
 from plexpy.db.engine import after_commit, connect, transaction, vacuum
 from plexpy.db.errors import TautulliDBError
+from plexpy.db.retry import is_locked
 from plexpy.db.schema import session_history, session_history_media_info, session_history_metadata, users
 from plexpy.db.sqlfuncs import nocase_equals
 from plexpy.db.upsert import upsert
@@ -391,7 +392,9 @@ class SqlaUsers:
                 values = shaping.config_values(username, friendly_name, custom_thumb, do_notify, keep_history,
                                                allow_guest)
                 upsert(conn, u, values, {"user_id": numeric})
-        except TautulliDBError:
+        except TautulliDBError as exc:
+            if is_locked(exc.__cause__ or exc):
+                raise  # never drop a write silently: the caller learns the database was busy
             log.warning("users.set_config_failed", user_id=user_id)
 
     def delete(self, user_id: Any = None, row_ids: Any = None, purge_only: bool = False) -> Any:
@@ -429,7 +432,9 @@ class SqlaUsers:
                     return False
                 conn.execute(update(u).where(match).values(deleted_user=0, keep_history=1, do_notify=1))
                 return True
-        except TautulliDBError:
+        except TautulliDBError as exc:
+            if is_locked(exc.__cause__ or exc):
+                raise  # never drop a write silently: the caller learns the database was busy
             log.warning("users.undelete_failed")
             return None
 
@@ -444,7 +449,9 @@ class SqlaUsers:
                     table = HISTORY[name]
                     for chunk in shaping.chunks(ids):
                         conn.execute(delete(table).where(table.c.id.in_(chunk)))
-        except TautulliDBError:
+        except TautulliDBError as exc:
+            if is_locked(exc.__cause__ or exc):
+                raise  # never drop a write silently: the caller learns the database was busy
             log.warning("users.purge_failed", user_id=user_id)
             return False
         after_commit(lambda: vacuum(self._engine))
