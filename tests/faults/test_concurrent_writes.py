@@ -30,7 +30,7 @@ def run_load(db: Path, tmp_path: Path, mode: str, writes_per_thread: int) -> tup
                 for i in range(writes_per_thread):
                     Users().set_user_login(user_id=900000 + n * 10000 + i, user=f"w{n}", user_group="guest",
                                            ip_address="192.0.2.1", host="h", user_agent="load", success=1)
-        except BaseException as exc:  # noqa: BLE001 - collected and asserted below
+        except BaseException as exc:
             errors.append(exc)
 
     def reader() -> None:
@@ -41,7 +41,7 @@ def run_load(db: Path, tmp_path: Path, mode: str, writes_per_thread: int) -> tup
                     assert Users().get_user_names()
                     with lock:
                         reads += 1
-        except BaseException as exc:  # noqa: BLE001 - collected and asserted below
+        except BaseException as exc:
             errors.append(exc)
 
     with runtime.use(rt):
