@@ -1,8 +1,10 @@
-"""Tautulli-compatible facade of ``plexpy.database`` (reads): the raw SQL API and the maintenance readers.
+"""Tautulli-compatible facade of ``plexpy.database``: the raw SQL API, maintenance, imports and history deletes.
 
 ``MonitorDatabase.select``/``select_single`` are Tautulli's raw SQL endpoint and route through the
 ``api_sql`` domain, read-only on both paths (unlike Tautulli, which ran any statement and backed the
-database up first). ``integrity_check`` and the size/statistics readers route through ``maintenance``.
+database up first). The integrity check, the database import, clears, backups, VACUUM and optimize route
+through ``maintenance``; the history deletes through ``history``. ``IS_IMPORTING`` is Tautulli's flag, read
+live.
 """
 
 from __future__ import annotations
@@ -11,9 +13,22 @@ from typing import Any
 
 from plexpy import runtime
 from plexpy.domains.api_sql.contract import OPERATIONS as _SQL_OPS
+from plexpy.domains.history.contract import OPERATIONS as _HISTORY_OPS
+from plexpy.domains.maintenance import importing as _importing
 from plexpy.domains.maintenance.contract import OPERATIONS as _MAINTENANCE_OPS
 
-__all__ = ["MonitorDatabase", "get_database_size", "get_table_row_counts", "integrity_check"]
+__all__ = [
+    "MonitorDatabase", "clear_table", "delete_exports", "delete_library_history", "delete_recently_added",
+    "delete_rows_from_table", "delete_session_history_rows", "delete_sessions", "delete_user_history",
+    "get_database_size", "get_table_row_counts", "import_tautulli_db", "integrity_check", "make_backup",
+    "optimize", "optimize_db", "set_is_importing", "vacuum", "validate_database",
+]
+
+
+def __getattr__(name: str) -> Any:
+    if name == "IS_IMPORTING":
+        return _importing.importing_now()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 class MonitorDatabase:
@@ -34,9 +49,98 @@ class MonitorDatabase:
         return runtime.route(_SQL_OPS["select_single"], query=query, args=args)
 
 
+def set_is_importing(value: Any) -> None:
+    """Set Tautulli's ``IS_IMPORTING`` flag by hand."""
+    _importing.set_is_importing(value)
+
+
+def validate_database(database: Any = None) -> Any:
+    """``'success'`` when ``database`` names a Tautulli database file, else why not."""
+    return runtime.route(_MAINTENANCE_OPS["validate_database"], database=database)
+
+
+def import_tautulli_db(database: Any = None, method: Any = None, backup: Any = False) -> Any:
+    """Merge or overwrite from another Tautulli database file (``'merge'``/``'overwrite'``), then delete it.
+
+    One transaction on both paths; None when done, False when refused (another import running, an invalid
+    file, an unknown method, a failed backup).
+    """
+    return runtime.route(_MAINTENANCE_OPS["import_tautulli_db"], database=database, method=method, backup=backup)
+
+
 def integrity_check() -> Any:
     """The database's integrity verdict, ``{'integrity_check': 'ok'}`` when sound (first message only)."""
     return runtime.route(_MAINTENANCE_OPS["integrity_check"])
+
+
+def clear_table(table: Any = None) -> Any:
+    """Delete every row of ``table``, then VACUUM; True, False on failure, None without a table."""
+    return runtime.route(_MAINTENANCE_OPS["clear_table"], table=table)
+
+
+def delete_sessions() -> Any:
+    """Clear the live sessions table."""
+    return runtime.route(_MAINTENANCE_OPS["delete_sessions"])
+
+
+def delete_recently_added() -> Any:
+    """Clear the recently added table."""
+    return runtime.route(_MAINTENANCE_OPS["delete_recently_added"])
+
+
+def delete_exports() -> Any:
+    """Clear the exports table."""
+    return runtime.route(_MAINTENANCE_OPS["delete_exports"])
+
+
+def _history(name: str, **arguments: Any) -> Any:
+    op = _HISTORY_OPS.get(name)
+    if op is None:
+        raise NotImplementedError(f"history.{name} is not implemented yet")
+    return runtime.route(op, **arguments)
+
+
+def delete_rows_from_table(table: Any, row_ids: Any) -> Any:
+    """Delete rows of one history table by id (ids as a list or a comma string), then VACUUM."""
+    return _history("delete_rows_from_table", table=table, row_ids=row_ids)
+
+
+def delete_session_history_rows(row_ids: Any = None) -> Any:
+    """Delete plays (all three history tables) by id."""
+    return _history("delete_session_history_rows", row_ids=row_ids)
+
+
+def delete_user_history(user_id: Any = None) -> Any:
+    """Delete every play of one user."""
+    return _history("delete_user_history", user_id=user_id)
+
+
+def delete_library_history(section_id: Any = None) -> Any:
+    """Delete every play of one library."""
+    return _history("delete_library_history", section_id=section_id)
+
+
+def vacuum() -> Any:
+    """VACUUM the database (errors are logged)."""
+    return runtime.route(_MAINTENANCE_OPS["vacuum"])
+
+
+def optimize() -> Any:
+    """Refresh the planner's statistics (errors are logged)."""
+    return runtime.route(_MAINTENANCE_OPS["optimize"])
+
+
+def optimize_db() -> Any:
+    """VACUUM, then optimize (Tautulli's daily job)."""
+    return runtime.route(_MAINTENANCE_OPS["optimize_db"])
+
+
+def make_backup(cleanup: Any = False, scheduler: Any = False) -> Any:
+    """Back the database up into ``BACKUP_DIR`` (a WAL-safe snapshot, zipped under Tautulli's name); True when written.
+
+    With ``cleanup``, scheduled backups older than ``BACKUP_DAYS`` are deleted (only when the database is sound).
+    """
+    return runtime.route(_MAINTENANCE_OPS["make_backup"], cleanup=cleanup, scheduler=scheduler)
 
 
 def get_database_size() -> Any:

@@ -1,4 +1,4 @@
-"""The maintenance domain (reads): integrity check and database size/statistics for operators."""
+"""The maintenance domain: integrity and size, imports (Tautulli, PlexWatch, Plexivity), clears, backups."""
 
 from plexpy.domains.maintenance.contract import OPERATIONS
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-__all__ = ["database_size", "integrity", "row_counts"]
+__all__ = ["database_size", "integrity", "row_counts", "table_named"]
 
 
 def integrity(row: Mapping[str, Any]) -> dict[str, Any]:
@@ -23,3 +23,23 @@ def database_size(row: Mapping[str, Any]) -> dict[str, int]:
 def row_counts(counts: Iterable[tuple[str, Any]]) -> dict[str, int]:
     """``{table: rows}`` in table-name order."""
     return {name: int(count) for name, count in sorted(counts)}
+
+
+def _ascii_lower(text: str) -> str:
+    return "".join(ch.lower() if ch.isascii() else ch for ch in text)
+
+
+def table_named(name: Any, tables: Iterable[str], *, internal: bool = False) -> str | None:
+    """The table ``name`` means, as SQLite resolves a table name (ASCII case-insensitive), or None.
+
+    Tautulli pastes the name into its SQL; here only a real table's name is accepted and then quoted, so
+    anything else (``'sessions; DROP TABLE users'``) finds nothing. SQLite's own ``sqlite_*`` tables count
+    only when ``internal``.
+    """
+    if not isinstance(name, str) or not name:
+        return None
+    wanted = _ascii_lower(name)
+    for table in tables:
+        if _ascii_lower(table) == wanted and (internal or not wanted.startswith("sqlite_")):
+            return table
+    return None
