@@ -11,17 +11,19 @@ from typing import Any
 
 from sqlalchemy.engine import Engine
 
-from plexpy import context
+from plexpy import config, context
 from plexpy.config import Settings
 from plexpy.db.engine import build_engine
 from plexpy.db.errors import TautulliDBError
 from plexpy.db.sqlite_executor import SqliteExecutor
 from plexpy.db.write_verifier import SqliteWriteVerifier
 from plexpy.domains import DOMAINS
+from shim.breaker import attach as attach_breaker
 from shim.clock import Clock
 from shim.flags import FlagStore
 from shim.judging import default_error_signature
 from shim.operation import Operation
+from shim.recheck import RecheckingRouter
 from shim.report import LogPublisher, ReportRun
 from shim.router import Paths, Router
 from shim.runner import CandidatePool
@@ -144,7 +146,7 @@ def build_router(
     run under ``settings.shim.report_dir`` (created on its first event, or at once with ``always_report``).
     """
     shim = settings.shim
-    flags = FlagStore(DOMAINS, shim.backends)
+    flags = FlagStore(DOMAINS, shim.backends, sources=shim.sources)
     pool = CandidatePool(shim.pool_size, shim.queue_size) if shim.off_thread and shim.pool_size > 0 else None
     if publishers is None:
         publishers = [LogPublisher()]
@@ -159,11 +161,15 @@ def build_router(
             }
             publishers.append(ReportRun(shim.report_dir, clock=clock, title=report_title, meta=meta,
                                         always=always_report))
-    return Router(
+    router = RecheckingRouter(
         flags, sampler=Sampler(shim.sample_rate, rng=rng), publishers=publishers, clock=clock, rng=rng,
         candidate_timeout=shim.candidate_timeout, pool=pool, error_signature=error_signature,
-        race_probe=race_probe, aa=aa,
+        race_probe=race_probe, aa=aa, recheck=shim.recheck,
     )
+    if shim.demote_failures:
+        listeners = [config.demotion_recorder(settings)] if settings.config_path is not None else []
+        attach_breaker(router, failures=shim.demote_failures, window=shim.demote_window, listeners=listeners)
+    return router
 
 
 def build(settings: Settings, *, router: Any = None, detect_races: bool = True) -> Runtime:

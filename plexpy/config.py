@@ -1,9 +1,11 @@
 """Configuration: Tautulli's ``config.ini`` plus the project's own settings, parsed once and frozen.
 
 This is the only module that reads ``os.environ``. Precedence, highest first: command-line overrides,
-environment (``TAUTULLI_DB_URL``, ``TAUTULLI_DB_BACKEND_<DOMAIN>``, ``TAUTULLI_DATA_DIR``, ``TAUTULLI_SHIM_*``),
-``config.ini``, defaults. Tautulli keys are upper-case in code and lower-case in the file, in the sections
-Tautulli uses (``[General]``, ``[PMS]``, ``[Monitoring]`` ...).
+environment (``TAUTULLI_DB_URL``, ``TAUTULLI_DB_BACKEND_<DOMAIN>``, ``TAUTULLI_DATA_DIR``, ``TAUTULLI_SHIM_*``,
+``TAUTULLI_GATE_*``), ``config.ini``, defaults. It is also the only writer of ``config.ini``:
+:func:`write_backends` sets ``[DB_BACKEND]`` keys atomically and keeps the rest of the file. Tautulli keys
+are upper-case in code and lower-case in the file, in the sections Tautulli uses (``[General]``, ``[PMS]``,
+``[Monitoring]`` ...).
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from configobj import ConfigObj, ConfigObjError
 from sqlalchemy.engine import URL, make_url
@@ -21,9 +23,12 @@ from sqlalchemy.exc import ArgumentError
 
 from plexpy.domains import DOMAINS
 from shim.errors import ConfigError
+from shim.gate import GateRules
 from shim.modes import Mode
 
 __all__ = [
+    "CONFIG_ENV",
+    "HISTORY_FILE",
     "SETTINGS",
     "TAUTULLI_KEYS",
     "ConfigError",
@@ -31,10 +36,21 @@ __all__ = [
     "Setting",
     "Settings",
     "ShimSettings",
+    "demotion_recorder",
+    "flip_history_path",
     "load",
+    "locate_config",
+    "write_backends",
 ]
 
+if TYPE_CHECKING:
+    pass
+
 DATA_DIR_TOKEN = "{DATA_DIR}"
+#: Name of the flip history (every flip, override, rollback and demotion) beside config.ini.
+HISTORY_FILE = "flip_history.jsonl"
+#: Environment variable naming Tautulli's config.ini (else ``$TAUTULLI_DATA_DIR/config.ini``, else ./config.ini).
+CONFIG_ENV = "TAUTULLI_CONFIG"
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,6 +172,20 @@ def _parse_count(value: object) -> int:
     return number
 
 
+def _parse_at_least_one(value: object) -> int:
+    number = int(str(value))
+    if number < 1:
+        raise ValueError(f"expected a whole number >= 1, got {value!r}")
+    return number
+
+
+def _parse_non_negative(value: object) -> float:
+    number = float(str(value))
+    if number < 0:
+        raise ValueError(f"expected a number >= 0, got {value!r}")
+    return number
+
+
 def _parse_tz(value: object) -> str:
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError  # noqa: PLC0415 - only needed when set
 
@@ -220,6 +250,33 @@ SETTINGS: tuple[Setting, ...] = (
             "Compared calls that may wait for the pool before new ones are shed.", _parse_count),
     Setting("report_dir", "Shim", "report_dir", "TAUTULLI_SHIM_REPORT_DIR", "parity_reports",
             "Folder of parity report runs.", str),
+    Setting("recheck", "Shim", "recheck", "TAUTULLI_SHIM_RECHECK", True,
+            "When the two paths of a read disagree, run both once more and label the mismatch race or real.",
+            _parse_bool),
+    Setting("demote_failures", "Shim", "demote_failures", "TAUTULLI_SHIM_DEMOTE_FAILURES", 3,
+            "Failed comparisons, among a reverse-shadow domain's last demote_window, that move it back to "
+            "shadow by itself (0 turns the circuit breaker off).", _parse_count),
+    Setting("demote_window", "Shim", "demote_window", "TAUTULLI_SHIM_DEMOTE_WINDOW", 100,
+            "How many of a domain's latest compared calls the circuit breaker looks at.", _parse_at_least_one),
+    Setting("flip_history", "Shim", "flip_history", "TAUTULLI_SHIM_FLIP_HISTORY", None,
+            "JSON-lines file recording every flip, forced override, rollback and demotion; unset means "
+            "flip_history.jsonl beside config.ini.", str),
+    Setting("gate_min_calls", "Gate", "min_calls", "TAUTULLI_GATE_MIN_CALLS", 100,
+            "Compared calls a domain needs (in its current mode, since its last flip) before it moves forward.",
+            _parse_count),
+    Setting("gate_min_operations", "Gate", "min_operations", "TAUTULLI_GATE_MIN_OPERATIONS", 5,
+            "Distinct operations those calls must cover (capped at the domain's number of operations).",
+            _parse_count),
+    Setting("gate_max_mismatches", "Gate", "max_mismatches", "TAUTULLI_GATE_MAX_MISMATCHES", 0,
+            "Unexplained mismatches (not labelled races) a domain may have and still move forward.", _parse_count),
+    Setting("gate_max_error_rate", "Gate", "max_error_rate", "TAUTULLI_GATE_MAX_ERROR_RATE", 0.001,
+            "Largest share (0..1) of calls whose compared path raised or timed out.", _parse_fraction),
+    Setting("gate_max_latency_ratio", "Gate", "max_latency_ratio", "TAUTULLI_GATE_MAX_LATENCY_RATIO", 2.0,
+            "p95 of the SQLAlchemy path over p95 of the legacy path above which (and above the floor) the "
+            "flip is refused as a latency regression.", _parse_positive),
+    Setting("gate_latency_floor_ms", "Gate", "latency_floor_ms", "TAUTULLI_GATE_LATENCY_FLOOR_MS", 50.0,
+            "Milliseconds (p95) the SQLAlchemy path may be slower than the legacy one whatever the ratio.",
+            _parse_non_negative),
 )
 
 _SETTINGS_BY_NAME = {s.name: s for s in SETTINGS}
@@ -253,6 +310,11 @@ class ShimSettings:
     queue_size: int = 64
     report_dir: Path = Path("parity_reports")
     sources: Mapping[str, str] = field(default_factory=dict)
+    recheck: bool = True
+    demote_failures: int = 3
+    demote_window: int = 100
+    flip_history: Path | None = None
+    gate: GateRules = field(default_factory=GateRules)
 
 
 @dataclass(frozen=True, slots=True)
@@ -424,10 +486,54 @@ def load(
         queue_size=_parsed("queue_size", ini, environ, overrides),
         report_dir=Path(_parsed("report_dir", ini, environ, overrides)),
         sources=MappingProxyType(sources),
+        recheck=_parsed("recheck", ini, environ, overrides),
+        demote_failures=_parsed("demote_failures", ini, environ, overrides),
+        demote_window=_parsed("demote_window", ini, environ, overrides),
+        flip_history=_optional_path(_parsed("flip_history", ini, environ, overrides)),
+        gate=_gate(ini, environ, overrides),
     )
+    if shim.demote_failures > shim.demote_window:
+        raise ConfigError(f"demote_failures ({shim.demote_failures}) cannot exceed demote_window "
+                          f"({shim.demote_window})")
     return Settings(
         db=DbSettings(url=url, data_dir=data_dir, timezone=timezone),
         shim=shim,
         tautulli=MappingProxyType(tautulli),
         config_path=config_path,
     )
+
+
+def _optional_path(value: str | None) -> Path | None:
+    return None if value is None or str(value).strip() == "" else Path(str(value)).expanduser()
+
+
+def _gate(ini: ConfigObj, environ: Mapping[str, str], overrides: Mapping[str, Any]) -> GateRules:
+    return GateRules(
+        min_calls=_parsed("gate_min_calls", ini, environ, overrides),
+        min_operations=_parsed("gate_min_operations", ini, environ, overrides),
+        max_mismatches=_parsed("gate_max_mismatches", ini, environ, overrides),
+        max_error_rate=_parsed("gate_max_error_rate", ini, environ, overrides),
+        max_latency_ratio=_parsed("gate_max_latency_ratio", ini, environ, overrides),
+        latency_floor_ms=_parsed("gate_latency_floor_ms", ini, environ, overrides),
+    )
+
+
+def locate_config(explicit: str | os.PathLike[str] | None = None, environ: Mapping[str, str] | None = None) -> Path:
+    """Where Tautulli's config.ini is: ``explicit``, else ``TAUTULLI_CONFIG``, else in ``TAUTULLI_DATA_DIR``, else ./.
+
+    The file need not exist (a missing file means defaults; ``flip`` creates it).
+    """
+    environ = os.environ if environ is None else environ
+    if explicit is not None:
+        return Path(explicit).expanduser()
+    if environ.get(CONFIG_ENV, "").strip():
+        return Path(environ[CONFIG_ENV]).expanduser()
+    if environ.get("TAUTULLI_DATA_DIR", "").strip():
+        return Path(environ["TAUTULLI_DATA_DIR"]).expanduser() / "config.ini"
+    return Path("config.ini")
+
+
+# config.ini writing lives in its own module; re-exported here for callers that use ``config.write_backends``.
+from plexpy.config_file import demotion_recorder, flip_history_path, write_backends  # noqa: E402
+
+__all__ += ["demotion_recorder", "flip_history_path", "write_backends"]

@@ -32,7 +32,7 @@ def current() -> Runtime:
             if _current is None:
                 from plexpy import bootstrap, config  # noqa: PLC0415 - wired lazily, never at import time
 
-                _current = bootstrap.build(config.load())
+                _current = bootstrap.build(config.load(config.locate_config()))
                 atexit.register(_current.close)
     return _current
 

@@ -43,11 +43,13 @@ def _cell(text: object) -> str:
 
 
 def _table(rows: list[Mapping[str, Any]], first: str) -> list[str]:
-    headers = [first, *(h for h, _ in COLUMNS), "p50/p95 ms", "checks", "tolerances", "verdict"]
+    headers = [first, *(h for h, _ in COLUMNS), "p50/p95 ms", "checks", "tolerances", "verdict", "recheck"]
     lines = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
     for row in rows:
+        verdict = f"**{row.get('verdict')}**" + (f" (demoted×{row['demotions']})" if row.get("demotions") else "")
+        recheck = ", ".join(f"{k}×{v}" for k, v in (row.get("recheck") or {}).items()) or "—"
         cells = [row.get("domain") or row.get("operation"), *(row.get(k, 0) for _, k in COLUMNS), timing(row),
-                 checks_text(row), tolerances_text(row), f"**{row.get('verdict')}**"]
+                 checks_text(row), tolerances_text(row), verdict, recheck]
         lines.append("| " + " | ".join(_cell(c) for c in cells) + " |")
     return lines
 
@@ -60,7 +62,9 @@ def render_markdown(summary: Mapping[str, Any]) -> str:
     for key, value in (summary.get("meta") or {}).items():
         lines.append(f"- {key}: {_cell(value)}")
     lines += ["", f"**Verdict: {totals.get('verdict', 'no-data')}** — {totals.get('calls', 0)} calls, "
-              f"{totals.get('matches', 0)} matches, {totals.get('mismatches', 0)} mismatches.", "", "## Domains", ""]
+              f"{totals.get('matches', 0)} matches, {totals.get('mismatches', 0)} mismatches"
+              + (f", {totals['raced']} raced" if totals.get("raced") else "")
+              + (f", {totals['demotions']} demotions" if totals.get("demotions") else "") + ".", "", "## Domains", ""]
     lines += _table(list(summary.get("domains", [])), "domain")
     missing = summary.get("not_implemented") or []
     if missing:
@@ -68,6 +72,12 @@ def render_markdown(summary: Mapping[str, Any]) -> str:
     lines += ["", "## Tolerances", "", "| name | applied | meaning |", "|---|---|---|"]
     for name, t in summary.get("tolerances", {}).items():
         lines.append(f"| `{name}` | {t['applied']} | {_cell(t['description'])} |")
+    lines += _demotions(list(summary.get("demotions") or []))
+    sources = summary.get("sources") or []
+    if sources:
+        lines += ["", "## Runs merged", "", "| run | title | created | events |", "|---|---|---|---|"]
+        lines += [f"| `{s.get('run')}` | {_cell(s.get('title', ''))} | {s.get('created', '')} | {s.get('events', 0)} |"
+                  for s in sources]
     if summary.get("shim_errors"):
         lines += ["", "## Failures inside the shim", ""]
         lines += [f"- {stage}: {count}" for stage, count in summary["shim_errors"].items()]
@@ -77,6 +87,16 @@ def render_markdown(summary: Mapping[str, Any]) -> str:
         for op in domain.get("operations", []):
             lines += _samples(op)
     return "\n".join(lines) + "\n"
+
+
+def _demotions(demotions: list[Mapping[str, Any]]) -> list[str]:
+    if not demotions:
+        return []
+    lines = ["", "## Automatic demotions", "", "| domain | from → to | failures | window | at | reason |",
+             "|---|---|---|---|---|---|"]
+    lines += [f"| {d.get('domain')} | {d.get('from')} → {d.get('to')} | {d.get('failures')} | {d.get('window')} | "
+              f"{d.get('at', '')} | {_cell(d.get('reason', ''))} |" for d in demotions]
+    return lines
 
 
 def _samples(op: Mapping[str, Any]) -> list[str]:

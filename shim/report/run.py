@@ -1,5 +1,6 @@
-"""One parity report run: a folder ``<root>/<run>/`` holding four files.
+"""One parity report run: a folder ``<root>/<run>/`` holding five files.
 
+``run.json`` (the run's name, start time, title and meta) is written when the folder is created;
 ``events.jsonl`` grows as events arrive; ``summary.json``, ``report.md`` and ``report.html`` are written when
 the run finishes. The folder is created on the first event (or at once with ``always=True``), so a process
 that routes no shadowed call leaves nothing behind.
@@ -22,7 +23,10 @@ from shim.report.render_md import render_markdown
 from shim.report.sink import JsonlSink
 from shim.report.summary import SummaryCollector
 
-__all__ = ["ReportRun"]
+__all__ = ["RUN_FILE", "ReportRun"]
+
+#: The file that names a run folder and its start time (written first, so a crashed run is still dated).
+RUN_FILE = "run.json"
 
 
 class ReportRun:
@@ -82,7 +86,14 @@ class ReportRun:
                 else:  # pragma: no cover - ten thousand runs in one second
                     raise FileExistsError(f"no free run folder under {self.root}")
                 self._sink = JsonlSink(self._dir / "events.jsonl", cleaned=True)
+                info = {"run": self._dir.name, "started": self._started, "created": self._created(),
+                        "title": self.title, "meta": redact(self.meta)}
+                (self._dir / RUN_FILE).write_text(json.dumps(info, indent=2, ensure_ascii=False, default=str) + "\n",
+                                                  encoding="utf-8")
             return self._dir
+
+    def _created(self) -> str:
+        return _dt.datetime.fromtimestamp(self._started, _dt.UTC).isoformat().replace("+00:00", "Z")
 
     def declare(self, domains: Iterable[str], *, not_implemented: Iterable[str] = ()) -> None:
         """Domains that get a row even without events, and those listed as not implemented."""
@@ -111,13 +122,19 @@ class ReportRun:
         with self._lock:
             self._collector.add_check(domain, operation, check, passed, detail=detail, ref=ref)
 
+    def record_demotion(self, demotion: Mapping[str, Any]) -> None:
+        """Log an automatic demotion (``flags.demoted``) to ``events.jsonl`` and show it in the report."""
+        data = {"event": "flags.demoted", **redact(dict(demotion))}
+        self._sink_for_write().write(data)
+        with self._lock:
+            self._collector.add_demotion(data)
+
     def summary(self, shim_errors: Mapping[str, int] | None = None) -> dict[str, Any]:
         """The summary as it stands."""
-        created = _dt.datetime.fromtimestamp(self._started, _dt.UTC).isoformat().replace("+00:00", "Z")
         with self._lock:
             data = self._collector.summary(
-                meta={"title": self.title, "run": self._dir.name if self._dir else None, "created": created,
-                      "meta": redact(self.meta)},
+                meta={"title": self.title, "run": self._dir.name if self._dir else None, "created": self._created(),
+                      "started": self._started, "meta": redact(self.meta)},
                 shim_errors=shim_errors,
             )
         data["not_implemented"] = list(self._not_implemented)

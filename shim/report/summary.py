@@ -6,6 +6,7 @@ nearest-rank over the recorded durations (a deterministic reservoir keeps memory
 
 from __future__ import annotations
 
+import bisect
 import math
 import random
 from collections import Counter
@@ -16,7 +17,7 @@ from typing import Any
 from shim.compare import TOLERANCES
 from shim.observation import Outcome
 
-__all__ = ["COUNTERS", "SummaryCollector", "percentile", "verdict"]
+__all__ = ["COUNTERS", "HISTOGRAM_EDGES_MS", "SummaryCollector", "histogram", "percentile", "verdict"]
 
 #: Counter name per outcome (``calls`` counts every event).
 _COUNTER_OF: dict[str, str] = {
@@ -36,6 +37,17 @@ _SAMPLED = {Outcome.MISMATCH.value, Outcome.WRONG_TYPE.value, Outcome.CANDIDATE_
 _COMPARED = {o.value for o in Outcome if o.compared}
 MAX_SAMPLES = 5
 MAX_DURATIONS = 20_000
+#: Upper edges (ms) of the latency histogram's bins; the last bin holds everything slower.
+HISTOGRAM_EDGES_MS: tuple[float, ...] = (0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000)
+_RECHECK = "recheck: "
+
+
+def histogram(values: Iterable[float]) -> list[int]:
+    """Counts of ``values`` per bin of :data:`HISTOGRAM_EDGES_MS` (one more bin than edges)."""
+    counts = [0] * (len(HISTOGRAM_EDGES_MS) + 1)
+    for value in values:
+        counts[bisect.bisect_left(HISTOGRAM_EDGES_MS, value)] += 1
+    return counts
 
 
 def percentile(values: Iterable[float], q: float) -> float | None:
@@ -72,6 +84,8 @@ class _Group:
     tolerances: Counter[str] = field(default_factory=Counter)
     checks: dict[str, dict[str, Any]] = field(default_factory=dict)
     samples: list[dict[str, Any]] = field(default_factory=list)
+    recheck: Counter[str] = field(default_factory=Counter)
+    demotions: int = 0
 
     def time(self, path: str, ms: float, rng: random.Random) -> None:
         values = self.durations.setdefault(path, [])
@@ -86,6 +100,8 @@ class _Group:
     def merge(self, other: _Group, rng: random.Random) -> None:
         self.counts.update(other.counts)
         self.tolerances.update(other.tolerances)
+        self.recheck.update(other.recheck)
+        self.demotions += other.demotions
         for path, values in other.durations.items():
             for ms in values:
                 self.time(path, ms, rng)
@@ -104,7 +120,9 @@ class _Group:
         checks = {name: {k: v for k, v in check.items() if samples or k != "samples"}
                   for name, check in sorted(self.checks.items())}
         data: dict[str, Any] = {**counts, "timings": timings, "tolerances": dict(sorted(self.tolerances.items())),
-                                "checks": checks, "verdict": verdict(counts, checks)}
+                                "checks": checks, "verdict": verdict(counts, checks),
+                                "histogram": {path: histogram(v) for path, v in sorted(self.durations.items())},
+                                "recheck": dict(sorted(self.recheck.items())), "demotions": self.demotions}
         if samples:
             data["samples"] = list(self.samples)
         return data
@@ -120,6 +138,7 @@ class SummaryCollector:
     def __init__(self) -> None:
         self._groups: dict[tuple[str, str], _Group] = {}
         self._domains: list[str] = []
+        self._demotions: list[dict[str, Any]] = []
         self._rng = random.Random(0)  # noqa: S311 - a deterministic reservoir, not security
 
     def declare(self, domains: Iterable[str]) -> None:
@@ -142,6 +161,9 @@ class SummaryCollector:
         if name in _COMPARED:
             group.counts["compared"] += 1
         group.tolerances.update({str(k): int(v) for k, v in (event.get("tolerances") or {}).items()})
+        reason = str(event.get("reason") or "")
+        if reason.startswith(_RECHECK):
+            group.recheck[reason.removeprefix(_RECHECK).split(" ", 1)[0]] += 1
         suffix = " (A/A)" if event.get("aa") else ""
         if event.get("answering_ms") is not None and event.get("answering"):
             group.time(str(event["answering"]), float(event["answering_ms"]), self._rng)
@@ -160,6 +182,23 @@ class SummaryCollector:
         if not passed and len(entry["samples"]) < MAX_SAMPLES:
             entry["samples"].append({"ref": ref, "detail": detail})
 
+    def add_demotion(self, demotion: Mapping[str, Any]) -> None:
+        """Record an automatic demotion (``flags.demoted``) of a domain."""
+        domain = str(demotion.get("domain"))
+        self.declare([domain])
+        self._demotions.append({k: v for k, v in demotion.items() if k != "event"})
+
+    def add_line(self, line: Mapping[str, Any]) -> None:
+        """Count one line of ``events.jsonl``: a parity event, an external check or a demotion."""
+        name = str(line.get("event", ""))
+        if name.startswith("check."):
+            self.add_check(str(line.get("domain")), str(line.get("operation")), str(line.get("check")),
+                           name == "check.passed", detail=line.get("detail"), ref=line.get("ref"))
+        elif name == "flags.demoted":
+            self.add_demotion(line)
+        else:
+            self.add(line)
+
     def summary(self, *, meta: Mapping[str, Any] | None = None,
                 shim_errors: Mapping[str, int] | None = None) -> dict[str, Any]:
         """The whole summary: totals, one entry per domain with its operations, tolerances, shim errors."""
@@ -173,6 +212,7 @@ class SummaryCollector:
                     continue
                 merged.merge(group, self._rng)
                 operations.append({"operation": operation, **group.as_dict(samples=True)})
+            merged.demotions = sum(1 for d in self._demotions if d.get("domain") == domain)
             total.merge(merged, self._rng)
             domains.append({"domain": domain, **merged.as_dict(samples=False), "operations": operations})
         applied = total.tolerances
@@ -187,4 +227,5 @@ class SummaryCollector:
             "totals": totals,
             "domains": domains,
             "shim_errors": dict(shim_errors or {}),
+            "demotions": list(self._demotions),
         }
