@@ -13,9 +13,14 @@ from typing import Any
 
 from plexpy import runtime
 from plexpy.domains.api_sql.contract import OPERATIONS as _SQL_OPS
-from plexpy.domains.history.contract import OPERATIONS as _HISTORY_OPS
 from plexpy.domains.maintenance import importing as _importing
 from plexpy.domains.maintenance.contract import OPERATIONS as _MAINTENANCE_OPS
+from plexpy.facades.history_deletes import (
+    delete_library_history,
+    delete_rows_from_table,
+    delete_session_history_rows,
+    delete_user_history,
+)
 
 __all__ = [
     "MonitorDatabase", "clear_table", "delete_exports", "delete_library_history", "delete_recently_added",
@@ -91,33 +96,6 @@ def delete_recently_added() -> Any:
 def delete_exports() -> Any:
     """Clear the exports table."""
     return runtime.route(_MAINTENANCE_OPS["delete_exports"])
-
-
-def _history(name: str, **arguments: Any) -> Any:
-    op = _HISTORY_OPS.get(name)
-    if op is None:
-        raise NotImplementedError(f"history.{name} is not implemented yet")
-    return runtime.route(op, **arguments)
-
-
-def delete_rows_from_table(table: Any, row_ids: Any) -> Any:
-    """Delete rows of one history table by id (ids as a list or a comma string), then VACUUM."""
-    return _history("delete_rows_from_table", table=table, row_ids=row_ids)
-
-
-def delete_session_history_rows(row_ids: Any = None) -> Any:
-    """Delete plays (all three history tables) by id."""
-    return _history("delete_session_history_rows", row_ids=row_ids)
-
-
-def delete_user_history(user_id: Any = None) -> Any:
-    """Delete every play of one user."""
-    return _history("delete_user_history", user_id=user_id)
-
-
-def delete_library_history(section_id: Any = None) -> Any:
-    """Delete every play of one library."""
-    return _history("delete_library_history", section_id=section_id)
 
 
 def vacuum() -> Any:

@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from plexpy import runtime
+from plexpy.domains.activity import pms_metadata
 from plexpy.domains.activity.contract import OPERATIONS as _ACTIVITY
+from plexpy.domains.history import writing
 from plexpy.domains.history.contract import OPERATIONS as _OPS
 
 __all__ = ["HistoryFacade"]
@@ -56,3 +58,17 @@ class HistoryFacade:
     def get_user_devices(self, user_id: Any = "", history_only: bool = True) -> Any:
         """The machine ids a user played from."""
         return runtime.route(_OPS["get_user_devices"], user_id=user_id, history_only=history_only)
+
+    def update_metadata(self, old_key_list: Any = "", new_key_list: Any = "", media_type: Any = "",
+                        single_update: Any = False) -> Any:
+        """Re-key the history of old Plex items to their new keys (Plex is asked once per pair, here)."""
+        fetched = {str(new): pms_metadata.metadata_details(new)
+                   for new in writing.key_pairs(old_key_list, new_key_list).values()}
+        return runtime.route(_OPS["update_metadata"], old_key_list=old_key_list, new_key_list=new_key_list,
+                             media_type=media_type, single_update=single_update, metadata=fetched)
+
+    def update_metadata_details(self, old_rating_key: Any = "", new_rating_key: Any = "", metadata: Any = None,
+                                ids: Any = None) -> Any:
+        """Rewrite the section and metadata rows of these plays (ids as text) from Plex's metadata of the item."""
+        return runtime.route(_OPS["update_metadata_details"], old_rating_key=old_rating_key,
+                             new_rating_key=new_rating_key, metadata=metadata, ids=ids)

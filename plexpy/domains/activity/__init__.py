@@ -1,4 +1,4 @@
-"""The activity domain: the live ``sessions`` table and ``sessions_continued`` (reads here; writes come later)."""
+"""The activity domain: the live ``sessions`` table, ``sessions_continued``, and writing plays to history."""
 
 from plexpy.domains.activity.contract import OPERATIONS
 

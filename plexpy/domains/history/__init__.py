@@ -1,4 +1,4 @@
-"""The history domain: the history table, its totals and stats, stream and metadata details of past plays."""
+"""The history domain: the history table, its stats and details of past plays, re-keying and deleting them."""
 
 from plexpy.domains.history.contract import OPERATIONS
 

@@ -1,4 +1,9 @@
-"""The history domain's operations: names, signatures and result shapes shared by both twins."""
+"""The history domain's operations: names, signatures and result shapes shared by both twins.
+
+Writes name the tables they may change. ``update_metadata`` takes Plex's metadata of every new key from the
+facade, which fetches it once (``metadata``: new key as text → metadata): the twins only write. Deletes run
+VACUUM after their commit (never for a rolled-back verification), so they are verified in a transaction.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +14,8 @@ from plexpy.datatables.params import request_is_ordered
 from shim.operation import Operation, Ordering, operations
 
 __all__ = ["OPERATIONS", "HistoryOps", "UserStat", "WatchTimeStat"]
+
+_HISTORY: Final = ("session_history", "session_history_media_info", "session_history_metadata")
 
 
 class WatchTimeStat(TypedDict):
@@ -72,6 +79,32 @@ class HistoryOps(Protocol):
         """The machine ids a user played from (no defined order)."""
         ...
 
+    def update_metadata(self, old_key_list: Any = "", new_key_list: Any = "", media_type: Any = "",
+                        single_update: Any = False, metadata: Mapping[str, Any] | None = None) -> str:
+        """Re-key the history of old Plex items to their new keys; Tautulli's message."""
+        ...
+
+    def update_metadata_details(self, old_rating_key: Any = "", new_rating_key: Any = "", metadata: Any = None,
+                                ids: Any = None) -> None:
+        """Rewrite the section and metadata rows of these plays from Plex's metadata of their item."""
+        ...
+
+    def delete_session_history_rows(self, row_ids: Any = None) -> bool:
+        """Delete plays (ids as a list or a comma string) from the three history tables, then VACUUM."""
+        ...
+
+    def delete_user_history(self, user_id: Any = None) -> Any:
+        """Delete every play of a user: bool, None for a non-numeric id."""
+        ...
+
+    def delete_library_history(self, section_id: Any = None) -> Any:
+        """Delete every play of a section (on any server): bool, None for a non-numeric id."""
+        ...
+
+    def delete_rows_from_table(self, table: Any, row_ids: Any) -> bool:
+        """Delete rows by id from one table, then VACUUM; False when the delete failed."""
+        ...
+
 
 OPERATIONS: Final = operations("history", {
     "get_datatables_history": Operation.read(ordered_when=request_is_ordered),
@@ -83,4 +116,10 @@ OPERATIONS: Final = operations("history", {
     "get_search_query": Operation.read(),
     "get_rating_keys_list": Operation.read(),
     "get_user_devices": Operation.read(Ordering.MULTISET),
+    "update_metadata": Operation.write(tables=_HISTORY),
+    "update_metadata_details": Operation.write(tables=("session_history", "session_history_metadata")),
+    "delete_session_history_rows": Operation.write(tables=_HISTORY),
+    "delete_user_history": Operation.write(tables=_HISTORY),
+    "delete_library_history": Operation.write(tables=_HISTORY),
+    "delete_rows_from_table": Operation.write(tables=_HISTORY),
 })

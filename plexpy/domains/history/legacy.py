@@ -11,7 +11,7 @@ from plexpy.datatables.custom_where import CustomWhere, CustomWhereError, Custom
 from plexpy.datatables.legacy_sql import run_page
 from plexpy.db.errors import TautulliDBError
 from plexpy.db.sqlite_executor import SqliteExecutor
-from plexpy.domains.history import item_shaping, shaping
+from plexpy.domains.history import _legacy_writes, item_shaping, shaping, writing
 from plexpy.domains.history.children import item_children
 from plexpy.domains.history.legacy_table import history_sql, total_duration_sql
 
@@ -115,7 +115,7 @@ GROUP BY machine_id"""
 
 
 class LegacyHistory:
-    """History reads on the legacy executor."""
+    """History reads and writes on the legacy executor (the writes are in ``_legacy_writes``)."""
 
     def __init__(self, db: SqliteExecutor) -> None:
         self._db = db
@@ -269,6 +269,33 @@ class LegacyHistory:
         except TautulliDBError:
             return []
         return [r["machine_id"] for r in rows]
+
+    def update_metadata(self, old_key_list: Any = "", new_key_list: Any = "", media_type: Any = "",
+                        single_update: Any = False, metadata: Mapping[str, Any] | None = None) -> str:
+        """Re-key the history of old Plex items to their new keys (one transaction); Tautulli's message."""
+        return _legacy_writes.update_metadata(self._db, old_key_list, new_key_list, single_update, metadata)
+
+    def update_metadata_details(self, old_rating_key: Any = "", new_rating_key: Any = "", metadata: Any = None,
+                                ids: Any = None) -> None:
+        """Rewrite the section and metadata rows of these plays from Plex's metadata of their item."""
+        if metadata:
+            _legacy_writes.update_details(self._db, metadata, writing.id_list(ids))
+
+    def delete_session_history_rows(self, row_ids: Any = None) -> bool:
+        """Delete plays (ids as a list or a comma string) from the three history tables, then VACUUM."""
+        return _legacy_writes.delete_rows(self._db, writing.HISTORY_TABLES, row_ids)
+
+    def delete_user_history(self, user_id: Any = None) -> Any:
+        """Delete every play of a user: bool, None for a non-numeric id."""
+        return _legacy_writes.delete_history_of(self._db, "user_id", user_id)
+
+    def delete_library_history(self, section_id: Any = None) -> Any:
+        """Delete every play of a section (on any server): bool, None for a non-numeric id."""
+        return _legacy_writes.delete_history_of(self._db, "section_id", section_id)
+
+    def delete_rows_from_table(self, table: Any, row_ids: Any) -> bool:
+        """Delete rows by id from one table, then VACUUM; False when the delete failed."""
+        return _legacy_writes.delete_rows(self._db, (table,), row_ids)
 
 
 TWIN = LegacyHistory

@@ -29,7 +29,7 @@ from plexpy.db.schema import (
     users,
 )
 from plexpy.db.sqlfuncs import ascii_like
-from plexpy.domains.history import item_shaping, shaping
+from plexpy.domains.history import _sqla_writes, item_shaping, shaping, writing
 from plexpy.domains.history.children import item_children
 from plexpy.domains.history.sqla_table import history_query, history_tiebreak, total_duration_query
 
@@ -51,7 +51,7 @@ def _first_row_section(partition: Any = None) -> Any:
 
 
 class SqlaHistory:
-    """History reads on SQLAlchemy Core."""
+    """History reads and writes on SQLAlchemy Core (the writes are in ``_sqla_writes``)."""
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
@@ -317,6 +317,33 @@ class SqlaHistory:
         except TautulliDBError:
             return []
         return [r["machine_id"] for r in rows]
+
+    def update_metadata(self, old_key_list: Any = "", new_key_list: Any = "", media_type: Any = "",
+                        single_update: Any = False, metadata: Mapping[str, Any] | None = None) -> str:
+        """Re-key the history of old Plex items to their new keys (one transaction); Tautulli's message."""
+        return _sqla_writes.update_metadata(self._engine, old_key_list, new_key_list, single_update, metadata)
+
+    def update_metadata_details(self, old_rating_key: Any = "", new_rating_key: Any = "", metadata: Any = None,
+                                ids: Any = None) -> None:
+        """Rewrite the section and metadata rows of these plays from Plex's metadata of their item."""
+        if metadata:
+            _sqla_writes.update_details(self._engine, metadata, writing.id_list(ids))
+
+    def delete_session_history_rows(self, row_ids: Any = None) -> bool:
+        """Delete plays (ids as a list or a comma string) from the three history tables, then VACUUM."""
+        return _sqla_writes.delete_rows(self._engine, writing.HISTORY_TABLES, row_ids)
+
+    def delete_user_history(self, user_id: Any = None) -> Any:
+        """Delete every play of a user: bool, None for a non-numeric id."""
+        return _sqla_writes.delete_history_of(self._engine, "user_id", user_id)
+
+    def delete_library_history(self, section_id: Any = None) -> Any:
+        """Delete every play of a section (on any server): bool, None for a non-numeric id."""
+        return _sqla_writes.delete_history_of(self._engine, "section_id", section_id)
+
+    def delete_rows_from_table(self, table: Any, row_ids: Any) -> bool:
+        """Delete rows by id from one table, then VACUUM; False when the delete failed."""
+        return _sqla_writes.delete_rows(self._engine, (table,), row_ids)
 
 
 TWIN = SqlaHistory
