@@ -51,7 +51,7 @@ def _answer(url: str, params: Mapping[str, Any]) -> Any:
     try:
         response = web.client().get(url, params=params)
     except web.WebUnavailableError as exc:
-        log.error("lookups.service_unreachable", url=url, error=str(exc))
+        log.warning("lookups.service_unreachable", url=url, error=str(exc))
         return None
     if not response.ok:
         log.error("lookups.service_refused", url=url, status=response.status)
