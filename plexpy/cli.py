@@ -501,9 +501,12 @@ def report_cmd(ctx: click.Context, runs: tuple[str, ...], report_dir: Path | Non
 
 def _register_schema_commands() -> None:
     from plexpy.cli_schema import migrate_cmd, repair_cmd  # noqa: PLC0415 - the schema commands live apart
+    from plexpy.cli_stores import copy_cmd, reconcile_cmd  # noqa: PLC0415 - the store commands live apart
 
     cli.add_command(migrate_cmd)
     cli.add_command(repair_cmd)
+    cli.add_command(copy_cmd)
+    cli.add_command(reconcile_cmd)
 
 
 _register_schema_commands()
