@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Select, String, Table, and_, cast, false, func, literal, or_, select
 from sqlalchemy.engine import Connection
-from sqlalchemy.sql.selectable import FromClause
+from sqlalchemy.sql.selectable import Alias, FromClause, Join
 from sqlalchemy.types import Float, Integer, Numeric, TypeEngine
 
 from plexpy.datatables.custom_where import (
@@ -21,7 +21,7 @@ from plexpy.datatables.custom_where import (
     sqlite_text,
 )
 from plexpy.datatables.params import DataTablesPage, ResolvedRequest, page_bounds
-from plexpy.db.sqlfuncs import ascii_like, binary_collate, local_strftime_keyed, nocase
+from plexpy.db.sqlfuncs import any_not_null, ascii_like, binary_collate, local_strftime_keyed, nocase
 
 __all__ = ["NameScope", "affinity_of", "custom_where_clause", "filtered_select", "matches", "run_page"]
 
@@ -35,7 +35,8 @@ def filtered_select(inner: Select, request: ResolvedRequest, tiebreak: Sequence[
     """
     sub = inner.subquery("dt")
     # Tautulli drops rows whose every value is NULL (an ungrouped aggregate over nothing) before counting.
-    stmt = select(*sub.c).where(or_(*(c.is_not(None) for c in sub.c)))
+    columns = list(sub.c)
+    stmt = select(*columns).where(any_not_null(*columns))
     if request.search_aliases:
         pattern = f"%{request.search_value}%"
         stmt = stmt.where(or_(*(ascii_like(sub.c[a], pattern) for a in request.search_aliases)))
@@ -51,16 +52,64 @@ def filtered_select(inner: Select, request: ResolvedRequest, tiebreak: Sequence[
     return stmt.order_by(*keys) if keys else stmt
 
 
+#: Output names of the two counts a page query carries besides the inner query's columns.
+_FILTERED, _TOTAL = "dt_filtered_count__", "dt_total_count__"
+#: Paging positions up to this bound are bound straight into OFFSET/LIMIT (beyond it, they are clamped first).
+_DIRECT_LIMIT = 2**31
+
+
+def _plain_from(source: Any) -> bool:
+    if isinstance(source, Join):
+        return _plain_from(source.left) and _plain_from(source.right)
+    return isinstance(source, Table) or (isinstance(source, Alias) and isinstance(source.element, Table))
+
+
+def _costly(inner: Select) -> bool:
+    """Whether running ``inner`` twice (once to count, once to page) costs more than keeping its rows once.
+
+    Grouped, distinct, and derived-table queries (subqueries, CTEs, window functions over a subquery) are
+    counted with ``count(*) OVER ()`` so they run once; a plain select over tables is cheaper to count with a
+    subquery, which SQLite answers without materialising every (wide) row for the window.
+    """
+    if not isinstance(inner, Select) or getattr(inner, "_group_by_clauses", ()) or getattr(inner, "_distinct", False):
+        return True
+    sources = [*getattr(inner, "_from_obj", ()), *inner.columns_clause_froms]
+    return not all(_plain_from(source) for source in sources)
+
+
 def run_page(
     conn: Connection, inner: Select, request: ResolvedRequest, total_table: Table, tiebreak: Sequence[str] = ()
 ) -> DataTablesPage:
-    """Count the filtered rows and the base table, then fetch only the page (OFFSET/LIMIT)."""
+    """Fetch one page (OFFSET/LIMIT) with the filtered and the base table's counts.
+
+    A forward page (``start >= 0``, ``length > 0``) is one statement carrying both counts: the table count as a
+    scalar subquery, the filtered count as ``count(*) OVER ()`` when the query is costly to run twice (see
+    :func:`_costly`), else as a counting subquery. An empty page, or a Python-style negative slice whose bounds
+    depend on the count, counts first, then pages.
+    """
     stmt = filtered_select(inner, request, tiebreak)
-    filtered_count = conn.execute(select(func.count()).select_from(stmt.order_by(None).subquery())).scalar_one()
-    total = conn.execute(select(func.count(total_table.c.id))).scalar_one()
+    total = select(func.count(total_table.c.id)).correlate(None).scalar_subquery()
+    if 0 <= request.start < _DIRECT_LIMIT and 0 < request.length < _DIRECT_LIMIT:
+        filtered: Any = (
+            func.count().over() if _costly(inner)
+            else select(func.count()).select_from(stmt.order_by(None).subquery("dt_count")).correlate(None)
+            .scalar_subquery()
+        )
+        paged = stmt.add_columns(filtered.label(_FILTERED), total.label(_TOTAL))
+        result = conn.execute(paged.offset(request.start).limit(request.length))
+        keys = list(result.keys())[:-2]
+        fetched = result.all()
+        if fetched:
+            width = len(keys)
+            rows = [dict(zip(keys, row[:width], strict=True)) for row in fetched]
+            return DataTablesPage(rows=rows, filtered_count=fetched[0][width], total_count=fetched[0][width + 1],
+                                  draw=request.draw)
+    filtered_count, total_count = conn.execute(
+        select(func.count(), total).select_from(stmt.order_by(None).subquery())
+    ).one()
     offset, limit = page_bounds(request, filtered_count)
     rows = [dict(r) for r in conn.execute(stmt.offset(offset).limit(limit)).mappings()] if limit else []
-    return DataTablesPage(rows=rows, filtered_count=filtered_count, total_count=total, draw=request.draw)
+    return DataTablesPage(rows=rows, filtered_count=filtered_count, total_count=total_count, draw=request.draw)
 
 
 # -- custom_where ------------------------------------------------------------------------------------------

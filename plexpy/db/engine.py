@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import URL, Connection, Engine
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.pool import StaticPool
 
 from plexpy.db.errors import translating
@@ -54,8 +54,16 @@ def _install_sqlite_hooks(engine: Engine, *, journal_mode: str, synchronous: str
         options = conn.get_execution_options()
         if options.get("isolation_level") == "AUTOCOMMIT":
             return
-        immediate = options.get("tautulli_begin") == "IMMEDIATE"
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+        statement = "BEGIN IMMEDIATE" if options.get("tautulli_begin") == "IMMEDIATE" else "BEGIN"
+        # Straight to the driver: BEGIN needs no statement cache, result or events, and every read pays
+        # for it (SQLAlchemy's own execution of it cost about a third of a small read's overhead). A driver
+        # error is wrapped as SQLAlchemy wraps it (e.g. "database is locked" -> OperationalError).
+        dbapi_error = conn.dialect.loaded_dbapi.Error
+        try:
+            conn.connection.dbapi_connection.execute(statement)  # type: ignore[union-attr]
+        except dbapi_error as exc:
+            raise DBAPIError.instance(statement, None, exc, dbapi_error, hide_parameters=True,
+                                      dialect=conn.dialect) from exc
 
 
 def build_engine(
@@ -121,8 +129,12 @@ def connect(engine: Engine, op: str = "query") -> Iterator[Connection]:
         with translating(op, SQLAlchemyError), guarded(pinned[1]) as guarded_conn:
             yield guarded_conn
         return
-    with translating(op, SQLAlchemyError), engine.begin() as conn, guarded(conn) as guarded_conn:
-        yield guarded_conn
+    with translating(op, SQLAlchemyError), engine.begin() as conn:
+        if deadline.active():
+            with guarded(conn) as guarded_conn:
+                yield guarded_conn
+        else:  # the common case: no deadline, so no progress handler to install and remove
+            yield conn
 
 
 @contextlib.contextmanager

@@ -520,6 +520,7 @@ class any_not_null(ColumnElement[bool]):
     """
 
     inherit_cache = True
+    _is_implicitly_boolean = True  # already a predicate: no "= 1" appended in WHERE on SQLite
     _traverse_internals = [("clauses", InternalTraversal.dp_clauseelement_list)]  # noqa: RUF012 - SQLAlchemy's API
 
     def __init__(self, *clauses: ColumnElement[Any]) -> None:
