@@ -67,9 +67,9 @@ def _plain_from(source: Any) -> bool:
 def _costly(inner: Select) -> bool:
     """Whether running ``inner`` twice (once to count, once to page) costs more than keeping its rows once.
 
-    Grouped, distinct, and derived-table queries (subqueries, CTEs, window functions over a subquery) are
-    counted with ``count(*) OVER ()`` so they run once; a plain select over tables is cheaper to count with a
-    subquery, which SQLite answers without materialising every (wide) row for the window.
+    Grouped, distinct, and derived-table queries (subqueries, CTEs, window functions over a subquery) are;
+    a plain select over tables is not: counting it is a cheap scan, while a window over it would materialise
+    every (wide) row.
     """
     if not isinstance(inner, Select) or getattr(inner, "_group_by_clauses", ()) or getattr(inner, "_distinct", False):
         return True
@@ -82,20 +82,16 @@ def run_page(
 ) -> DataTablesPage:
     """Fetch one page (OFFSET/LIMIT) with the filtered and the base table's counts.
 
-    A forward page (``start >= 0``, ``length > 0``) is one statement carrying both counts: the table count as a
-    scalar subquery, the filtered count as ``count(*) OVER ()`` when the query is costly to run twice (see
-    :func:`_costly`), else as a counting subquery. An empty page, or a Python-style negative slice whose bounds
-    depend on the count, counts first, then pages.
+    A costly query (see :func:`_costly`) asked for a forward page (``start >= 0``, ``length > 0``: what the
+    web pages send) is one statement: the filtered count rides on each row as ``count(*) OVER ()`` and the
+    table count as a scalar subquery, so the query runs once. Otherwise (a plain select, an empty page, or a
+    Python-style negative slice whose bounds depend on the count) one statement counts both, independent of
+    the order (so its compiled form is shared by every order), then the page is fetched if it has rows.
     """
     stmt = filtered_select(inner, request, tiebreak)
     total = select(func.count(total_table.c.id)).correlate(None).scalar_subquery()
-    if 0 <= request.start < _DIRECT_LIMIT and 0 < request.length < _DIRECT_LIMIT:
-        filtered: Any = (
-            func.count().over() if _costly(inner)
-            else select(func.count()).select_from(stmt.order_by(None).subquery("dt_count")).correlate(None)
-            .scalar_subquery()
-        )
-        paged = stmt.add_columns(filtered.label(_FILTERED), total.label(_TOTAL))
+    if 0 <= request.start < _DIRECT_LIMIT and 0 < request.length < _DIRECT_LIMIT and _costly(inner):
+        paged = stmt.add_columns(func.count().over().label(_FILTERED), total.label(_TOTAL))
         result = conn.execute(paged.offset(request.start).limit(request.length))
         keys = list(result.keys())[:-2]
         fetched = result.all()
