@@ -35,7 +35,8 @@ The Tautulli v2.17.2 schema as a fresh install creates it: the one table definit
 the project. Column order, declared types (including the untyped
 ``session_history_media_info.subtitle_forced``), stored default text, NOT NULL,
 AUTOINCREMENT keys, inline UNIQUE constraints (named ``sqlite_autoindex_<table>_N`` by
-SQLite) and explicit index names are those of the fresh database.
+SQLite) and explicit index names are those of the fresh database. On PostgreSQL every
+column has the type ``plexpy.db.pgtypes`` gives it (a variant: SQLite's DDL is unchanged).
 """
 
 from __future__ import annotations
@@ -54,6 +55,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.types import UserDefinedType
+
+from plexpy.db import pgtypes
 
 __all__ = [
     "TABLES",
@@ -207,6 +210,12 @@ def _shown(source: Path) -> str:
         return source.name
 
 
+_POSTLUDE = """
+# PostgreSQL column types (BIGINT for Tautulli's own numbers, JSONB for dynamic values) as variants.
+pgtypes.apply_postgresql_types(metadata)
+"""
+
+
 def generate(source: Path) -> str:
     """Return the text of schema.py for the database at ``source``."""
     conn = _open(source)
@@ -217,6 +226,7 @@ def generate(source: Path) -> str:
         parts = [_PRELUDE.format(source=shown, names=names)]
         parts += ["\n" + _table(conn, n, s) + "\n" for n, s in tables]
         parts.append("\nTABLES: dict[str, Table] = {\n" + "".join(f"    {_q(n)}: {n},\n" for n, _ in tables) + "}\n")
+        parts.append(_POSTLUDE)
         return "".join(parts)
     finally:
         conn.close()

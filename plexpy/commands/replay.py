@@ -6,6 +6,10 @@ result the real Tautulli returned (rules in ``shim.compare``).
 
 In ``shadow`` or ``reverse-shadow`` mode the shim's router runs both paths for every record, so each record
 yields a parity event (legacy vs SQLAlchemy) and an oracle verdict; both go to a parity report run.
+
+With ``url`` (PostgreSQL) the recorded database is first loaded into a fresh schema of that server
+(``plexpy.commands.replay_pg``) and the SQLAlchemy twins answer there; records that are SQLite by nature are
+counted as *not applicable* when they raise a ``TautulliDBError``, with the reason.
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ from plexpy.db.errors import TautulliDBError
 from plexpy.domains import DOMAINS
 from plexpy.plex import RecordedPlex
 from shim.compare import compare_results, to_jsonable
+from shim.redact import redact_text
 
 __all__ = [
     "RECORDED_PMS",
@@ -63,12 +68,14 @@ class RecordResult:
     difference: str | None
     seconds: float
     tolerances: Mapping[str, int] = field(default_factory=dict)
+    not_applicable: str | None = None
 
     def as_json(self) -> dict[str, Any]:
         """The record's line in ``--json`` output."""
+        verdict = "pass" if self.passed else "not applicable" if self.not_applicable else "fail"
         return {
             "id": self.id, "domain": self.domain, "target": self.target,
-            "verdict": "pass" if self.passed else "fail", "difference": self.difference,
+            "verdict": verdict, "difference": self.difference or self.not_applicable,
             "seconds": round(self.seconds, 6), "tolerances": dict(self.tolerances),
         }
 
@@ -82,6 +89,7 @@ class ReplayResult:
     mode: str | None = None
     report_dir: Path | None = None
     parity: Mapping[str, Any] | None = None
+    dialect: str = "sqlite"
 
     @property
     def parity_failures(self) -> int:
@@ -98,9 +106,14 @@ class ReplayResult:
         return sum(r.passed for r in self.results)
 
     @property
+    def not_applicable(self) -> list[RecordResult]:
+        """Records SQLite-only by nature that raised a database error on this backend, as they must."""
+        return [r for r in self.results if r.not_applicable]
+
+    @property
     def failed(self) -> int:
-        """Records that did not match (or whose target does not exist)."""
-        return len(self.results) - self.passed
+        """Records that did not match (or whose target does not exist), not counting the not applicable."""
+        return len(self.results) - self.passed - len(self.not_applicable)
 
     def by_domain(self) -> list[dict[str, Any]]:
         """Per-domain rows: records, passed, failed, median call time in ms, tolerances applied."""
@@ -115,7 +128,8 @@ class ReplayResult:
                 tolerances.update(r.tolerances)
             rows.append({
                 "domain": domain, "records": len(items), "passed": sum(r.passed for r in items),
-                "failed": sum(not r.passed for r in items),
+                "failed": sum(not r.passed and not r.not_applicable for r in items),
+                "not_applicable": sum(bool(r.not_applicable) for r in items),
                 "median_ms": round(statistics.median(r.seconds for r in items) * 1000, 3),
                 "tolerances": dict(tolerances),
             })
@@ -226,6 +240,7 @@ def replay_calls(
     declare: Sequence[str] | None = None,
     not_implemented: Sequence[str] = (),
     report_title: str = "Parity report: replay of recorded calls",
+    url: str | None = None,
 ) -> ReplayResult:
     """Replay recorded read calls on a copy of ``db``.
 
@@ -246,9 +261,11 @@ def replay_calls(
         declare: domains the parity report shows even without calls (default: the selected records' domains).
         not_implemented: domains the report lists as not implemented yet.
         report_title: the parity report's title.
+        url: a PostgreSQL URL: ``db`` is loaded into a fresh schema there (dropped at the end) and the
+            SQLAlchemy twins answer every record on it (``backend`` must be ``sqlalchemy``, no ``mode``).
 
     Raises:
-        ConfigError: an unknown backend, mode or domain.
+        ConfigError: an unknown backend, mode or domain, or ``url`` with the legacy backend or a mode.
     """
     chosen = mode or backend
     unknown = [d for d in (domains or ()) if d not in DOMAINS]
@@ -259,22 +276,33 @@ def replay_calls(
         raise config.ConfigError(
             f"unknown shim setting(s) {', '.join(unknown_shim)}; valid: {', '.join(SHIM_SETTINGS)}"
         )
+    if url is not None and (mode is not None or backend != "sqlalchemy"):
+        raise config.ConfigError("--url runs the sqlalchemy twins: use --backend sqlalchemy without --mode "
+                                 "(the legacy twins read SQLite only)")
     all_records = list(records) if records is not None else load_records(calls)
     selected = [r for r in all_records if not domains or r.get("domain") in domains]
     with ExitStack() as stack:
         workdir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="tautulli-db-replay-")))
-        copy = _copy_database(Path(db), workdir)
+        if url is None:
+            db_url, dialect = f"sqlite:///{_copy_database(Path(db), workdir)}", "sqlite"
+        else:
+            from plexpy.commands.replay_pg import loaded_into_postgresql  # noqa: PLC0415 - PostgreSQL only
+
+            db_url = stack.enter_context(loaded_into_postgresql(db, url)).render_as_string(hide_password=False)
+            dialect = "postgresql"
         shim_overrides = {k: v for k, v in (shim or {}).items() if v is not None}
         shim_overrides.setdefault("queue_size", max(64, len(selected)))
         settings = config.load(None, environ={}, overrides={
             **shim_overrides,
-            "db_url": f"sqlite:///{copy}", "data_dir": str(workdir), "timezone": "UTC",
+            "db_url": db_url, "data_dir": str(workdir), "timezone": "UTC",
             "backends": {"default": chosen},
         })
         if router_factory is not None:
             router = router_factory(settings)
         else:
-            meta = {"database": f"a copy of {Path(db).name}", "records": len(selected), "calls file": Path(calls).name}
+            where = "" if url is None else " in PostgreSQL"
+            meta = {"database": f"a copy of {Path(db).name}{where}", "records": len(selected),
+                    "calls file": Path(calls).name}
             router = bootstrap.build_router(settings, aa=aa, always_report=True, report_title=report_title,
                                             report_meta=meta)
         rt = bootstrap.build(settings, router=router)
@@ -285,7 +313,7 @@ def replay_calls(
             router.declare(declare if declare is not None else seen, not_implemented=not_implemented)
         results = []
         for record in selected:
-            result = _replay_one(record, workdir)
+            result = _replay_one(record, workdir, dialect)
             results.append(result)
             _record_oracle_check(router, result)
             if progress is not None:
@@ -294,7 +322,8 @@ def replay_calls(
     parity = None
     if report_dir is not None and (Path(report_dir) / "summary.json").exists():
         parity = json.loads((Path(report_dir) / "summary.json").read_text(encoding="utf-8"))
-    return ReplayResult(results=results, backend=backend, mode=mode, report_dir=report_dir, parity=parity)
+    return ReplayResult(results=results, backend=backend, mode=mode, report_dir=report_dir, parity=parity,
+                        dialect=dialect)
 
 
 def _record_oracle_check(router: Any, result: RecordResult) -> None:
@@ -305,7 +334,7 @@ def _record_oracle_check(router: Any, result: RecordResult) -> None:
         record_check(result.domain, operation, "oracle", result.passed, detail=result.difference, ref=result.id)
 
 
-def _replay_one(record: Mapping[str, Any], workdir: Path) -> RecordResult:
+def _replay_one(record: Mapping[str, Any], workdir: Path, dialect: str = "sqlite") -> RecordResult:
     base = {"id": str(record.get("id")), "domain": str(record.get("domain")), "target": str(record.get("target"))}
     try:
         func = resolve_target(str(record["target"]))
@@ -321,5 +350,16 @@ def _replay_one(record: Mapping[str, Any], workdir: Path) -> RecordResult:
             error = exc
         seconds = time.perf_counter() - started
         difference, tolerances = judge(record, outcome, error)
-    return RecordResult(**base, passed=difference is None, difference=difference, seconds=seconds,
+    if dialect != "sqlite":
+        from plexpy.commands.replay_pg import sqlite_only_reason  # noqa: PLC0415 - PostgreSQL only
+
+        reason = sqlite_only_reason(record)
+        if reason is not None:
+            if isinstance(error, TautulliDBError):
+                return RecordResult(**base, passed=False, difference=None, seconds=seconds,
+                                    not_applicable=f"{reason}: {error}")
+            difference = f"SQLite only ({reason}): expected a TautulliDBError on {dialect}, got " + (
+                f"{type(error).__name__}: {error}" if error is not None else "a result")
+    shown = redact_text(difference) if difference else None  # printed and written: never a secret in clear
+    return RecordResult(**base, passed=difference is None, difference=shown, seconds=seconds,
                         tolerances=dict(tolerances))

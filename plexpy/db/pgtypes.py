@@ -29,7 +29,7 @@ from typing import Any, Literal
 
 from sqlalchemy import BIGINT, DefaultClause, Integer, MetaData, TextClause
 from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.sql.expression import BindParameter, ColumnElement, cast
+from sqlalchemy.sql.expression import ColumnElement
 from sqlalchemy.sql.visitors import InternalTraversal
 from sqlalchemy.types import TypeDecorator, TypeEngine, UserDefinedType
 
@@ -124,17 +124,18 @@ def encode_dynamic(value: Any, affinity: Affinity = "integer") -> str | None:
 
 
 class _Jsonb(UserDefinedType[Any]):
-    """``JSONB`` whose bound values arrive as JSON text and are cast on the server."""
+    """``JSONB`` whose bound values arrive as JSON text and are cast on the server (``%(p)s::JSONB``).
+
+    The cast is the dialect's bind cast (``render_bind_cast``), not a ``bind_expression``, so an expanding
+    ``IN`` with no values still compiles.
+    """
 
     cache_ok = True
+    render_bind_cast = True
 
     def get_col_spec(self, **kw: Any) -> str:
         """Render the column type."""
         return "JSONB"
-
-    def bind_expression(self, bindvalue: BindParameter[Any]) -> ColumnElement[Any]:
-        """Cast the JSON text parameter to ``jsonb``."""
-        return cast(bindvalue, self)
 
 
 class SqliteValue(TypeDecorator[Any]):

@@ -4,7 +4,8 @@ The Tautulli v2.17.2 schema as a fresh install creates it: the one table definit
 the project. Column order, declared types (including the untyped
 ``session_history_media_info.subtitle_forced``), stored default text, NOT NULL,
 AUTOINCREMENT keys, inline UNIQUE constraints (named ``sqlite_autoindex_<table>_N`` by
-SQLite) and explicit index names are those of the fresh database.
+SQLite) and explicit index names are those of the fresh database. On PostgreSQL every
+column has the type ``plexpy.db.pgtypes`` gives it (a variant: SQLite's DDL is unchanged).
 """
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.types import UserDefinedType
+
+from plexpy.db import pgtypes
 
 __all__ = [
     "TABLES",
@@ -783,3 +786,6 @@ TABLES: dict[str, Table] = {
     "cloudinary_lookup": cloudinary_lookup,
     "exports": exports,
 }
+
+# PostgreSQL column types (BIGINT for Tautulli's own numbers, JSONB for dynamic values) as variants.
+pgtypes.apply_postgresql_types(metadata)

@@ -8,19 +8,21 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import String, bindparam, literal
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.base import Executable
 from sqlalchemy.sql.dml import Insert
-from sqlalchemy.sql.expression import ClauseElement, ColumnElement, FunctionElement
+from sqlalchemy.sql.expression import ClauseElement, ColumnElement, FunctionElement, Over
 from sqlalchemy.sql.visitors import InternalTraversal
-from sqlalchemy.types import Integer
+from sqlalchemy.types import Integer, Numeric, TypeDecorator, TypeEngine
 
 from plexpy import context
 
 __all__ = [
+    "SqliteNumber",
     "affinity_equals",
     "any_not_null",
     "ascii_like",
@@ -38,12 +40,57 @@ __all__ = [
     "raise_autoincrement",
     "reset_autoincrement",
     "scalar_min",
+    "sqlite_max",
+    "sqlite_min",
+    "sqlite_number",
+    "sqlite_sum",
+    "stored_text",
     "stored_values",
     "text_affinity",
+    "typed_literal",
+    "value_type",
 ]
 
 _UPPER = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 _LOWER = "abcdefghijklmnopqrstuvwxyz"
+
+def _dynamic(expr: Any) -> bool:
+    """Whether ``expr`` is a column holding SQLite's dynamic values on PostgreSQL (``JSONB``, pgtypes)."""
+    from plexpy.db import pgtypes  # noqa: PLC0415 - pgtypes imports this module
+
+    return pgtypes.is_dynamic(getattr(expr, "type", None))
+
+
+def _pg_text(expr: Any, compiler: Any, **kw: Any) -> str:
+    """SQLite's text of a value on PostgreSQL: ``#>> '{}'`` for a dynamic column (not the JSON text)."""
+    inner = compiler.process(expr, **kw)
+    return f"({inner} #>> '{{}}')" if _dynamic(expr) else f"CAST({inner} AS text)"
+
+
+def _pg_number(expr: Any, compiler: Any, **kw: Any) -> str:
+    """SQLite's numeric reading of a value on PostgreSQL (a dynamic column's text reads as 0)."""
+    inner = compiler.process(expr, **kw)
+    if not _dynamic(expr):
+        return str(inner)
+    # Text reads as 0.0: SQLite's sum() over any text is a real (numeric scale 1 makes SqliteNumber a float).
+    return f"(CASE WHEN jsonb_typeof({inner}) = 'number' THEN CAST({inner} AS numeric) " \
+           f"WHEN {inner} IS NULL THEN NULL ELSE 0.0 END)"
+
+
+def _pg_sort_key(expr: Any, compiler: Any, *, fold: bool, **kw: Any) -> str:
+    """A dynamic column's sort key on PostgreSQL with SQLite's order: NULL, then numbers, then text (bytewise).
+
+    ``jsonb`` itself puts strings before numbers. A row ``(class, number, text bytes)`` sorts as SQLite does
+    and keeps ``ASC``/``DESC`` one key; ``fold`` folds ASCII letters first (``NOCASE``).
+    """
+    inner = compiler.process(expr, **kw)
+    text = f"({inner} #>> '{{}}')"
+    if fold:
+        text = f"translate({text}, '{_UPPER}', '{_LOWER}')"
+    return (f"ROW(CASE WHEN {inner} IS NULL THEN 0 WHEN jsonb_typeof({inner}) = 'number' THEN 1 ELSE 2 END, "
+            f"CASE WHEN jsonb_typeof({inner}) = 'number' THEN CAST({inner} AS numeric) END, "
+            f"CASE WHEN jsonb_typeof({inner}) = 'string' THEN convert_to({text}, 'UTF8') END)")
+
 
 # SQLite strftime directives → PostgreSQL to_char patterns (those Tautulli's queries use).
 _PG_FORMATS = {"%Y": "YYYY", "%m": "MM", "%d": "DD", "%H": "HH24", "%M": "MI", "%S": "SS", "%w": "D"}
@@ -79,7 +126,7 @@ def _local_strftime_pg(element: local_strftime, compiler: Any, **kw: Any) -> str
     weekday = pattern == "%w"
     for directive, replacement in _PG_FORMATS.items():
         pattern = pattern.replace(directive, replacement)
-    seconds = f"CAST({compiler.process(epoch, **kw)} AS double precision)"
+    seconds = f"CAST({_pg_number(epoch, compiler, **kw)} AS double precision)"
     stamp = f"(to_timestamp({seconds}) AT TIME ZONE {compiler.process(tz, **kw)})"
     if weekday:  # SQLite %w: 0 = Sunday … 6; PostgreSQL D: 1 = Sunday … 7
         return f"CAST(CAST(to_char({stamp}, 'D') AS integer) - 1 AS text)"
@@ -104,14 +151,19 @@ def _nocase_sqlite(element: nocase, compiler: Any, **kw: Any) -> str:
 
 @compiles(nocase, "postgresql")
 def _nocase_pg(element: nocase, compiler: Any, **kw: Any) -> str:
-    inner = compiler.process(element.expr, **kw)
-    if isinstance(element.type, Integer):
-        return inner
-    return f"translate(CAST({inner} AS text), '{_UPPER}', '{_LOWER}') COLLATE \"C\""
+    if _dynamic(element.expr):
+        return _pg_sort_key(element.expr, compiler, fold=True, **kw)
+    if isinstance(element.type, (Integer, Numeric, SqliteNumber)):  # NOCASE changes only how text compares
+        return str(compiler.process(element.expr, **kw))
+    return f"translate({_pg_text(element.expr, compiler, **kw)}, '{_UPPER}', '{_LOWER}') COLLATE \"C\""
 
 
 class ascii_like(ColumnElement[bool]):
-    """SQLite's ``LIKE``: ASCII case-insensitive, works on numbers through their text, no escape char."""
+    """SQLite's ``LIKE``: ASCII case-insensitive, works on numbers through their text, no escape char.
+
+    PostgreSQL: both sides folded with ``translate`` (ASCII only), compared bytewise, with no escape character
+    (a backslash is a literal character, as in SQLite without ``ESCAPE``).
+    """
 
     inherit_cache = True
     _traverse_internals = [  # noqa: RUF012 - SQLAlchemy's API
@@ -133,9 +185,9 @@ def _ascii_like_sqlite(element: ascii_like, compiler: Any, **kw: Any) -> str:
 
 @compiles(ascii_like, "postgresql")
 def _ascii_like_pg(element: ascii_like, compiler: Any, **kw: Any) -> str:
-    left = f"translate(CAST({compiler.process(element.expr, **kw)} AS text), '{_UPPER}', '{_LOWER}')"
-    right = f"translate(CAST({compiler.process(element.pattern, **kw)} AS text), '{_UPPER}', '{_LOWER}')"
-    return f"({left} LIKE {right} ESCAPE '')"
+    left = f"translate({_pg_text(element.expr, compiler, **kw)}, '{_UPPER}', '{_LOWER}')"
+    right = f"translate({_pg_text(element.pattern, compiler, **kw)}, '{_UPPER}', '{_LOWER}')"
+    return f"({left} COLLATE \"C\" LIKE {right} ESCAPE '')"
 
 
 class nocase_equals(ColumnElement[bool]):
@@ -161,9 +213,9 @@ def _nocase_equals_sqlite(element: nocase_equals, compiler: Any, **kw: Any) -> s
 
 @compiles(nocase_equals, "postgresql")
 def _nocase_equals_pg(element: nocase_equals, compiler: Any, **kw: Any) -> str:
-    left = f"translate(CAST({compiler.process(element.expr, **kw)} AS text), '{_UPPER}', '{_LOWER}')"
-    right = f"translate(CAST({compiler.process(element.value, **kw)} AS text), '{_UPPER}', '{_LOWER}')"
-    return f"({left} = {right})"
+    left = f"translate({_pg_text(element.expr, compiler, **kw)}, '{_UPPER}', '{_LOWER}')"
+    right = f"translate({_pg_text(element.value, compiler, **kw)}, '{_UPPER}', '{_LOWER}')"
+    return f"({left} = {right} COLLATE \"C\")"
 
 
 class ascii_upper(ColumnElement[str]):
@@ -184,7 +236,7 @@ def _ascii_upper_sqlite(element: ascii_upper, compiler: Any, **kw: Any) -> str:
 
 @compiles(ascii_upper, "postgresql")
 def _ascii_upper_pg(element: ascii_upper, compiler: Any, **kw: Any) -> str:
-    return f"translate(CAST({compiler.process(element.expr, **kw)} AS text), '{_LOWER}', '{_UPPER}')"
+    return f"translate({_pg_text(element.expr, compiler, **kw)}, '{_LOWER}', '{_UPPER}')"
 
 
 _NUMERIC_TEXT = re.compile(r"[ \t\n\f\r\v]*([+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?)[ \t\n\f\r\v]*")
@@ -231,13 +283,13 @@ def affinity_equals(column: Any, value: Any) -> ColumnElement[bool]:
     that column, so it is compared with the column's text (``CAST``, which never equals a stored number). A
     TEXT column compares with a number's text. NULL (None) equals nothing, as ``col = NULL`` in SQLite.
     """
-    from sqlalchemy import cast, false  # noqa: PLC0415 - local to keep the import list short
+    from sqlalchemy import false  # noqa: PLC0415 - local to keep the import list short
 
     if value is None:
         return false()
     if isinstance(column.type, Integer):
         number = integer_affinity(value)
-        return column == number if number is not None else cast(column, String()) == str(value)
+        return column == typed_literal(column, number) if number is not None else stored_text(column) == str(value)
     if isinstance(column.type, String):
         return column == text_affinity(value)  # type: ignore[no-any-return]
     return column == value  # type: ignore[no-any-return]
@@ -265,6 +317,8 @@ def _binary_collate_sqlite(element: binary_collate, compiler: Any, **kw: Any) ->
 
 @compiles(binary_collate, "postgresql")
 def _binary_collate_pg(element: binary_collate, compiler: Any, **kw: Any) -> str:
+    if _dynamic(element.expr):
+        return _pg_sort_key(element.expr, compiler, fold=False, **kw)
     inner = compiler.process(element.expr, **kw)
     if isinstance(element.type, String):
         return f'({inner}) COLLATE "C"'
@@ -293,6 +347,8 @@ def _blank_as_null_sqlite(element: blank_as_null, compiler: Any, **kw: Any) -> s
 @compiles(blank_as_null, "postgresql")
 def _blank_as_null_pg(element: blank_as_null, compiler: Any, **kw: Any) -> str:
     inner = compiler.process(element.expr, **kw)
+    if _dynamic(element.expr):
+        return f"NULLIF({inner}, '\"\"'::jsonb)"
     return f"NULLIF({inner}, '')" if isinstance(element.type, String) else str(inner)
 
 
@@ -315,7 +371,16 @@ def _group_concat_sqlite(element: group_concat, compiler: Any, **kw: Any) -> str
 
 @compiles(group_concat, "postgresql")
 def _group_concat_pg(element: group_concat, compiler: Any, **kw: Any) -> str:
-    return f"string_agg(CAST({compiler.process(element.clauses, **kw)} AS text), ',')"
+    (expr,) = list(element.clauses)
+    return f"string_agg({_pg_text(expr, compiler, **kw)}, ',')"
+
+
+@compiles(Over, "postgresql")
+def _over_pg(element: Over[Any], compiler: Any, **kw: Any) -> str:
+    text = str(compiler.visit_over(element, **kw))
+    # SQLite's group_concat as a window function gives NULL, not '', when the joined text is empty (one ''
+    # value); as an aggregate it gives ''.
+    return f"NULLIF({text}, '')" if isinstance(element.element, group_concat) else text
 
 
 class scalar_min(ColumnElement[Any]):
@@ -374,7 +439,8 @@ def stored_values(table: Any, values: Mapping[str, Any]) -> dict[str, Any]:
             number = integer_affinity(value)
             if isinstance(number, float) and number.is_integer() and abs(number) < 2**63:
                 number = int(number)
-            stored[name] = (text_in_integer(value) if isinstance(value, str) else value) if number is None else number
+            kept = text_in_integer(value) if isinstance(value, str) and not _dynamic(table.c[name]) else value
+            stored[name] = kept if number is None else number  # a dynamic column (jsonb) keeps the text itself
         elif isinstance(column_type, String) and isinstance(value, int):
             stored[name] = str(int(value))
         else:
@@ -484,6 +550,151 @@ def _raise_autoincrement_pg(element: raise_autoincrement, compiler: Any, **_kw: 
                f"coalesce((SELECT max(id) FROM {compiler.preparer.quote(element.table_name)}), 0))")
     return f"(SELECT setval(s.serial, greatest(s.v, 1), s.v > 0) FROM (SELECT {serial} AS serial, {highest} AS v) " \
            "AS s WHERE s.serial IS NOT NULL)"
+
+
+class stored_text(ColumnElement[str]):
+    """``CAST(x AS TEXT)``: SQLite's text of a value (``12`` → ``'12'``, ``''`` stays ``''``).
+
+    PostgreSQL: a dynamic (``JSONB``) column's value as text with ``#>> '{}'`` (``CAST`` would give the JSON
+    text, ``'"abc"'``); other values ``CAST(x AS text)``.
+    """
+
+    inherit_cache = True
+    _traverse_internals = [("expr", InternalTraversal.dp_clauseelement)]  # noqa: RUF012 - SQLAlchemy's API
+
+    def __init__(self, expr: Any) -> None:
+        self.expr = expr if isinstance(expr, ClauseElement) else literal(expr)
+        self.type = String()
+
+    @property
+    def _from_objects(self) -> list[Any]:
+        return list(self.expr._from_objects)
+
+
+@compiles(stored_text, "sqlite")
+def _stored_text_sqlite(element: stored_text, compiler: Any, **kw: Any) -> str:
+    return f"CAST({compiler.process(element.expr, **kw)} AS TEXT)"
+
+
+@compiles(stored_text, "postgresql")
+def _stored_text_pg(element: stored_text, compiler: Any, **kw: Any) -> str:
+    return _pg_text(element.expr, compiler, **kw)
+
+
+class SqliteNumber(TypeDecorator[Any]):
+    """A number read back with SQLite's storage class.
+
+    PostgreSQL's ``numeric`` (``Decimal``) becomes ``int`` when its scale is 0 and ``float`` otherwise (``sum``
+    of integers is an integer, of reals a real, as in SQLite: ``numeric`` keeps the inputs' scale). Other
+    values pass through (SQLite gives int/float already).
+    """
+
+    impl = Integer
+    cache_ok = True
+
+    def coerce_compared_value(self, op: Any, value: Any) -> TypeEngine[Any]:
+        """A Python operand binds as its own kind (``x * 1.0`` stays a real; an INTEGER cast would drop it)."""
+        from sqlalchemy.types import Float  # noqa: PLC0415 - local to keep the import list short
+
+        return Float() if isinstance(value, float) else Integer()
+
+    def process_result_value(self, value: Any, dialect: Any) -> Any:
+        """``Decimal`` → ``int`` (scale 0) or ``float``."""
+        if isinstance(value, Decimal):
+            return int(value) if value.as_tuple().exponent == 0 else float(value)
+        return value
+
+
+class sqlite_number(ColumnElement[Any]):
+    """A value as SQLite's arithmetic and aggregates read it: the expression itself on SQLite.
+
+    PostgreSQL: a dynamic column's JSON number as ``numeric``, its text as 0 (``''`` is all Tautulli stores
+    there), NULL as NULL; other expressions unchanged. Typed :class:`SqliteNumber`, so ``func.sum(…)``,
+    ``max``/``min`` over it read back as SQLite's ``int`` or ``float``, never ``Decimal`` (PostgreSQL's ``sum``
+    of ``bigint`` is ``numeric`` too).
+    """
+
+    inherit_cache = True
+    _traverse_internals = [("expr", InternalTraversal.dp_clauseelement)]  # noqa: RUF012 - SQLAlchemy's API
+
+    def __init__(self, expr: Any) -> None:
+        self.expr = expr if isinstance(expr, ClauseElement) else literal(expr)
+        self.type = SqliteNumber()
+
+    @property
+    def _from_objects(self) -> list[Any]:
+        return list(self.expr._from_objects)
+
+
+@compiles(sqlite_number, "sqlite")
+def _sqlite_number_sqlite(element: sqlite_number, compiler: Any, **kw: Any) -> str:
+    return str(compiler.process(element.expr, **kw))
+
+
+@compiles(sqlite_number, "postgresql")
+def _sqlite_number_pg(element: sqlite_number, compiler: Any, **kw: Any) -> str:
+    return _pg_number(element.expr, compiler, **kw)
+
+
+def sqlite_sum(expr: Any) -> Any:
+    """SQLite's ``sum(x)``: an ``int`` over integers (``float`` over reals) on every backend, text read as 0."""
+    from sqlalchemy import func  # noqa: PLC0415 - local to keep the import list short
+
+    return func.sum(sqlite_number(expr))
+
+
+class sqlite_max(FunctionElement[Any]):
+    """SQLite's aggregate ``max(x)`` (not as a window): across storage classes, NULL < numbers < text.
+
+    PostgreSQL has no ``max(jsonb)``: for a dynamic column it takes the first of the non-NULL values ordered
+    text-last, descending; other expressions use ``max``.
+    """
+
+    inherit_cache = True
+    name = "max"
+    _descending = True
+
+    def __init__(self, expr: Any) -> None:
+        super().__init__(expr)
+        self.type = getattr(expr, "type", Integer())
+
+
+class sqlite_min(sqlite_max):
+    """SQLite's aggregate ``min(x)`` (not as a window); see :class:`sqlite_max`."""
+
+    inherit_cache = True
+    name = "min"
+    _descending = False
+
+
+@compiles(sqlite_max, "sqlite")
+def _sqlite_max_sqlite(element: sqlite_max, compiler: Any, **kw: Any) -> str:
+    return f"{element.name}({compiler.process(element.clauses, **kw)})"
+
+
+@compiles(sqlite_max, "postgresql")
+def _sqlite_max_pg(element: sqlite_max, compiler: Any, **kw: Any) -> str:
+    (expr,) = list(element.clauses)
+    inner = compiler.process(expr, **kw)
+    if not _dynamic(expr):
+        return f"{element.name}({inner})"
+    way = "DESC" if element._descending else "ASC"
+    order = f"(jsonb_typeof({inner}) = 'string') {way}, {inner} {way}"
+    return f"(array_agg({inner} ORDER BY {order}) FILTER (WHERE {inner} IS NOT NULL))[1]"
+
+
+def value_type(expr: Any, fallback: TypeEngine[Any]) -> TypeEngine[Any]:
+    """The type to bind a value compared with ``expr``: a dynamic column's own type, else ``fallback``."""
+    return expr.type if _dynamic(expr) else fallback  # type: ignore[no-any-return]
+
+
+def typed_literal(expr: Any, value: Any) -> ColumnElement[Any]:
+    """A bound ``value`` to compare with ``expr``.
+
+    Bound with a dynamic column's own type (``JSONB`` on PostgreSQL, SQLite's affinity applied), else as
+    ``literal(value)``.
+    """
+    return literal(value, expr.type) if _dynamic(expr) else literal(value)
 
 
 class text_in_integer(ColumnElement[Any]):

@@ -48,7 +48,7 @@ def test_schema_compiles_for_postgresql() -> None:
         for index in table.indexes:
             CreateIndex(index).compile(dialect=dialect)
     ddl = str(CreateTable(TABLES["session_history_media_info"]).compile(dialect=dialect))
-    assert "subtitle_forced TEXT" in ddl
+    assert "subtitle_forced JSONB" in ddl  # untyped: dynamic values (plexpy.db.pgtypes)
 
 
 def test_schema_module_does_not_import_sqlite3() -> None:

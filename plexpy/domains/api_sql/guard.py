@@ -32,6 +32,7 @@ __all__ = [
     "collect",
     "pragma_allowed",
     "refused",
+    "sqlite_only",
     "time_limit",
 ]
 
@@ -65,6 +66,11 @@ _DENIED_FUNCTIONS = frozenset({"load_extension", "readfile", "writefile", "edit"
 _IDENT_CHAR = re.compile(r"[\w$]|[^\x00-\x7f]")
 _DOLLAR_TAG = re.compile(r"\$(?:[A-Za-z_\x80-\uffff][\w\x80-\uffff]*)?\$")
 _NUMBERED = re.compile(r"\?([0-9]+)")
+#: SQLite's own catalogue tables and table-valued pragma functions: no PostgreSQL equivalent by that name.
+_SQLITE_CATALOGUE = re.compile(
+    r"(?<![\w$])(sqlite_(?:master|schema|temp_master|temp_schema|sequence|stat[1-4])|pragma_\w+)(?![\w$])",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -217,6 +223,26 @@ def check_query(query: Any, args: Any = None) -> CheckedQuery:
         )
     named = {f"p{n}": values[n - 1] for n in set(scan.placeholders)}
     return CheckedQuery(sql=query, args=values, named_sql=named_sql, named_args=named)
+
+
+def sqlite_only(query: Any) -> str | None:
+    """Why ``query`` can only run on SQLite (a ``PRAGMA``, SQLite's catalogue tables), or None.
+
+    Strings, quoted identifiers and comments are skipped, so ``'sqlite_master'`` as a value does not count.
+    """
+    if not isinstance(query, str):
+        return None
+    try:
+        scan, _named = _scan(query)
+    except TautulliDBError:
+        return None
+    code = " ".join("".join(parts) for parts in scan.statements)
+    if re.match(r"\s*pragma(?![\w$])", code, re.IGNORECASE):
+        return "PRAGMA is SQLite's own statement"
+    found = _SQLITE_CATALOGUE.search(code)
+    if found:
+        return f"{found.group(1)} is SQLite's own catalogue"
+    return None
 
 
 def pragma_allowed(name: str | None, argument: str | None) -> bool:

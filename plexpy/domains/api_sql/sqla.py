@@ -1,14 +1,15 @@
 """The api_sql domain on SQLAlchemy: user SQL as ``text()``, in a transaction that cannot write.
 
 On SQLite the connection gets the same authorizer and ``query_only`` as the legacy path; on PostgreSQL the
-transaction is ``READ ONLY`` with a statement timeout. Either way it is rolled back, never committed. The
-per-dialect set-up is chosen once per connection here, outside any query (``text()`` and driver SQL are
-allowed in this twin only: the SQL is the user's).
+transaction is ``READ ONLY`` with a statement timeout, and a ``PRAGMA`` or a query on SQLite's catalogue
+(``sqlite_master``…) raises a ``TautulliDBError`` naming it before anything runs. Either way it is rolled
+back, never committed. The per-dialect set-up is chosen once per connection here, outside any query
+(``text()`` and driver SQL are allowed in this twin only: the SQL is the user's).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -51,6 +52,20 @@ def _postgresql_read_only(conn: Connection) -> Iterator[Callable[[BaseException]
     yield _read_only_violation
 
 
+def _untyped(args: Mapping[str, Any]) -> dict[str, Any]:
+    """PostgreSQL: numbers bound as untyped text, so the server reads them as the column's type.
+
+    psycopg sends a ``str`` with no type (``unknown``) and PostgreSQL converts it to whatever the other
+    operand is: ``bigint``, ``text`` or the ``jsonb`` of a dynamic column (where ``'12'`` reads as the number
+    12, as SQLite's INTEGER affinity reads it). A typed ``int`` would fail against ``jsonb``.
+    """
+    return {k: str(int(v)) if isinstance(v, bool) else repr(v) if isinstance(v, float) else
+            str(v) if isinstance(v, int) else v for k, v in args.items()}
+
+
+#: Per dialect: how ``?`` arguments are bound.
+_BIND_ARGS: dict[str, Callable[[Mapping[str, Any]], dict[str, Any]]] = {"postgresql": _untyped}
+
 #: Per dialect: put the connection's transaction in read-only mode; yields how to read a refusal from an error.
 _READ_ONLY: dict[str, Callable[[Connection], Any]] = {
     "sqlite": _sqlite_read_only,
@@ -70,12 +85,17 @@ class SqlaApiSql:
         read_only = _READ_ONLY.get(self._engine.dialect.name)
         if read_only is None:
             raise guard.refused(f"raw SQL is not supported on {self._engine.dialect.name}")
+        sqlite_only = guard.sqlite_only(checked.sql) if self._engine.dialect.name != "sqlite" else None
+        if sqlite_only:
+            raise TautulliDBError(f"api_sql: {sqlite_only}, not available on {self._engine.dialect.name}",
+                                  op=op, domain="api_sql")
         with translating(op, SQLAlchemyError), self._engine.connect() as conn:
             try:
                 with read_only(conn) as refusal:
                     try:
                         with deadline.within(guard.time_limit()), guarded(conn):
-                            result = conn.execute(text(checked.named_sql), dict(checked.named_args))
+                            bind = _BIND_ARGS.get(self._engine.dialect.name, dict)
+                            result = conn.execute(text(checked.named_sql), bind(checked.named_args))
                             if not result.returns_rows:
                                 return []
                             return guard.collect(list(result.keys()), result)

@@ -16,7 +16,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from plexpy import context
 from plexpy.db.schema import session_history, session_history_media_info, session_history_metadata, users
-from plexpy.db.sqlfuncs import scalar_min
+from plexpy.db.sqlfuncs import scalar_min, sqlite_number
 from plexpy.domains.home_stats import shaping
 from plexpy.domains.home_stats._sqla_cards import friendly_name, plays_filter, rows_of
 
@@ -36,8 +36,10 @@ def _last_plays(request: shaping.StatsRequest) -> Any:
         select(
             h.c.id, h.c.started, h.c.user_id, h.c.user, h.c.player, h.c.section_id, h.c.media_type,
             h.c.rating_key,
-            case((h.c.view_offset.is_(None), literal(0.1)), else_=h.c.view_offset * 1.0).label("offset_ms"),
-            case((hm.c.duration.is_(None), literal(1.0)), else_=hm.c.duration * 1.0).label("length_ms"),
+            case((h.c.view_offset.is_(None), literal(0.1)), else_=sqlite_number(h.c.view_offset) * 1.0)
+            .label("offset_ms"),
+            case((hm.c.duration.is_(None), literal(1.0)), else_=sqlite_number(hm.c.duration) * 1.0)
+            .label("length_ms"),
             func.row_number().over(partition_by=key, order_by=h.c.id.desc()).label("pick"),
         )
         .select_from(h.join(hm, hm.c.id == h.c.id))
@@ -52,8 +54,8 @@ def _watched(p: Any) -> ColumnElement[bool]:
     movie, tv = int(context.config("MOVIE_WATCHED_PERCENT")), int(context.config("TV_WATCHED_PERCENT"))
     marker = context.config("WATCHED_MARKER")
     share = p.c.length_ms * case((p.c.media_type == "movie", movie), else_=tv) / 100.0
-    final = case((m.c.marker_credits_final.is_(None), share), else_=m.c.marker_credits_final)
-    first = case((m.c.marker_credits_first.is_(None), share), else_=m.c.marker_credits_first)
+    final = case((m.c.marker_credits_final.is_(None), share), else_=sqlite_number(m.c.marker_credits_final))
+    first = case((m.c.marker_credits_first.is_(None), share), else_=sqlite_number(m.c.marker_credits_first))
     if marker == 1:
         return p.c.offset_ms >= final
     if marker == 2:
