@@ -11,8 +11,18 @@ from typing import Any
 from plexpy import runtime
 from plexpy.domains.auth.contract import OPERATIONS as _AUTH_OPS
 from plexpy.domains.users.contract import OPERATIONS as _OPS
+from plexpy.domains.users.refresh import fetch_plextv_users
 
-__all__ = ["Users"]
+__all__ = ["Users", "refresh_users"]
+
+
+def refresh_users() -> Any:
+    """Refresh the users table from plex.tv (routed by the ``users`` flag).
+
+    True when stored, False when plex.tv gave no users, None without a server identifier. The requests go out once,
+    from here (the call's Plex client); the store half is one routed write.
+    """
+    return runtime.route(_OPS["store_refreshed_users"], users=fetch_plextv_users())
 
 
 class Users:

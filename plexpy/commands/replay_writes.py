@@ -2,13 +2,15 @@
 
 Each step runs in order on a copy of the recorded database at its own clock, zone and config; ``Export``
 steps build ``Export(**init)`` and set ``attrs`` before the call; files a step names (``import_source.db``)
-are copied from beside the script first, since Tautulli deletes what it imports.
+are copied from beside the script first, since Tautulli deletes what it imports. :func:`measure_write_overhead`
+times the script on ``legacy`` and in a comparing mode, alternately, for the cost of write verification.
 """
 
 from __future__ import annotations
 
 import json
 import shutil
+import statistics
 import tempfile
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -21,7 +23,7 @@ from plexpy import bootstrap, config, runtime
 from plexpy.commands.replay import RecordResult, judge, load_records, record_context, resolve_target
 from plexpy.db.state import StateDifference, compare_state, dump_state
 
-__all__ = ["WritesResult", "replay_writes"]
+__all__ = ["WriteOverhead", "WritesResult", "measure_write_overhead", "replay_writes"]
 
 #: Keyword arguments that name a file beside the script (copied into the work folder first).
 _FILE_ARGUMENTS = ("database",)
@@ -109,6 +111,7 @@ def replay_writes(
     stop_after: int | None = None,
     progress: Callable[[RecordResult], None] | None = None,
     report_dir: str | Path | None = None,
+    candidate_timeout: float | None = 120.0,
 ) -> WritesResult:
     """Run the write script on a copy of ``db`` and compare return values and the final state.
 
@@ -122,6 +125,8 @@ def replay_writes(
         stop_after: run only the first N steps (the final state is then not compared).
         progress: called after each step.
         report_dir: folder of parity report runs (shadow modes).
+        candidate_timeout: seconds the compared path of a write may take (generous: a conformance run should
+            not lose a verification to a busy machine; a scratch-verified write copies the whole database).
     """
     script_dir = Path(writes).resolve().parent
     steps: Sequence[Mapping[str, Any]] = load_records(writes)
@@ -135,6 +140,7 @@ def replay_writes(
             "db_url": f"sqlite:///{copy}", "data_dir": str(workdir), "timezone": "UTC",
             "backends": {"default": mode or backend},
             **({"report_dir": str(report_dir)} if report_dir is not None else {}),
+            "candidate_timeout": candidate_timeout,
         })
         if router_factory is not None:
             router = router_factory(settings)
@@ -161,3 +167,88 @@ def replay_writes(
         parity = json.loads((Path(report_dir) / "summary.json").read_text(encoding="utf-8"))
     return WritesResult(steps=results, state_differences=differences, backend=backend, mode=mode,
                         report_dir=report_dir, parity=parity)
+
+
+@dataclass(frozen=True, slots=True)
+class WriteOverhead:
+    """Per-step timings of the write script on ``legacy`` and in a comparing mode, from interleaved runs."""
+
+    mode: str
+    rounds: int
+    legacy: list[float]
+    compared: list[float]
+    failed: int
+    capture_ms: dict[str, list[float]] = field(default_factory=dict)
+
+    def capture_median_ms(self, method: str) -> float | None:
+        """Median time one verified write spent capturing changes (both paths), by method, or None."""
+        found = self.capture_ms.get(method)
+        return statistics.median(found) if found else None
+
+    @property
+    def legacy_median_ms(self) -> float:
+        """Median step time on ``legacy`` (ms)."""
+        return statistics.median(self.legacy) * 1000
+
+    @property
+    def compared_median_ms(self) -> float:
+        """Median step time in the comparing mode (ms)."""
+        return statistics.median(self.compared) * 1000
+
+    @property
+    def added_median_ms(self) -> float:
+        """Median of what each step costs more in the comparing mode (ms)."""
+        return statistics.median(c - b for b, c in zip(self.legacy, self.compared, strict=True)) * 1000
+
+    @property
+    def ratio_median(self) -> float:
+        """Median of the per-step ratio comparing mode / legacy."""
+        return statistics.median(c / b for b, c in zip(self.legacy, self.compared, strict=True) if b > 0)
+
+
+def measure_write_overhead(
+    writes: str | Path,
+    db: str | Path,
+    final_state: str | Path | None = None,
+    *,
+    mode: str = "shadow",
+    rounds: int = 1,
+    report_dir: str | Path | None = None,
+) -> WriteOverhead:
+    """Replay the script on ``legacy`` and in ``mode`` alternately, ``rounds`` times each; time every step.
+
+    Each step's time is its median over the rounds; the runs alternate so that a busy machine slows both.
+    ``failed`` counts failing steps (and final states) over all runs: the figures mean little unless it is 0.
+    """
+    timings: dict[str, list[list[float]]] = {"legacy": [], mode: []}
+    capture: dict[str, list[float]] = {}
+    failed = 0
+    for _ in range(max(1, rounds)):
+        for current in ("legacy", mode):
+            result = replay_writes(writes, db, final_state, backend="legacy",
+                                   mode=None if current == "legacy" else current, report_dir=report_dir)
+            failed += result.failed + result.parity_failures
+            timings[current].append([step.seconds for step in result.steps])
+            if result.report_dir is not None:
+                for method, spent in _capture_times(Path(result.report_dir) / "events.jsonl"):
+                    capture.setdefault(method, []).append(spent)
+
+    def per_step(runs: list[list[float]]) -> list[float]:
+        return [statistics.median(values) for values in zip(*runs, strict=True)]
+
+    return WriteOverhead(mode=mode, rounds=max(1, rounds), legacy=per_step(timings["legacy"]),
+                         compared=per_step(timings[mode]), failed=failed, capture_ms=capture)
+
+
+def _capture_times(events: Path) -> list[tuple[str, float]]:
+    """``(method, ms)`` of every verified write in a parity run: both paths' capture time added."""
+    found = []
+    if not events.exists():
+        return found
+    for line in events.read_text(encoding="utf-8").splitlines():
+        event = json.loads(line)
+        changes = event.get("changes") or {}
+        spent = [side.get("capture_ms") for side in changes.values() if isinstance(side, dict)]
+        if event.get("verification") and spent and all(isinstance(v, int | float) for v in spent):
+            found.append((str(event["verification"]), float(sum(spent))))
+    return found

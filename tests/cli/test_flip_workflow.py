@@ -91,7 +91,7 @@ def test_one_domain_through_all_four_modes_with_the_gate_an_override_and_a_rollb
         allowed = _cli(workspace, "flip", "users")
         assert allowed.exit_code == 0, allowed.output
         assert f"users: {before} → {after} (gate met)" in allowed.output
-        assert "✓ calls: 141 compared" in allowed.output and "✓ operations: 12 of 15 covered" in allowed.output
+        assert "✓ calls: 141 compared" in allowed.output and "✓ operations: 12 of 16 covered" in allowed.output
         assert f"users = {after}" in _backend_section(workspace)
 
     text = (workspace / "config.ini").read_text(encoding="utf-8")
@@ -143,7 +143,7 @@ def test_flags_shows_the_evidence_table_and_the_gate_column(workspace: Path) -> 
     assert result.exit_code == 0, result.output
     row = next(line for line in result.output.splitlines() if line.startswith("│ users "))
     cells = [cell.strip() for cell in row.strip("│").split("│")]
-    assert cells[:7] == ["users", "legacy", "default", "1", "141", "12/15", "0"]
+    assert cells[:7] == ["users", "legacy", "default", "1", "141", "12/16", "0"]
     assert cells[-1] == "ready → shadow"
     history_row = next(line for line in result.output.splitlines() if line.startswith("│ history "))
     assert "needs calls, operations" in history_row

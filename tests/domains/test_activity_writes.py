@@ -317,7 +317,7 @@ def shadow(sample_db: Path, tmp_path: Path):
     def make(mode: str) -> RecordingPublisher:
         settings = config.load(None, environ={}, overrides={
             "db_url": f"sqlite:///{sample_db}", "data_dir": str(tmp_path), "backends": {"default": mode},
-            "report_dir": str(tmp_path / "reports")})
+            "report_dir": str(tmp_path / "reports"), "candidate_timeout": 300})  # regroup copies the database
         recorder = RecordingPublisher()
         rt = bootstrap.build(settings, router=bootstrap.build_router(settings, publishers=[recorder]))
         built.append(rt)
@@ -349,7 +349,9 @@ def test_every_activity_write_is_verified_in_shadow(shadow, sample_db: Path, mod
         assert writes[name].outcome is Outcome.MATCH, (name, writes[name].difference)
         assert writes[name].verification == "transaction"
     assert writes["write_session_history"].changes["answering"]["rows"] == 4  # three history rows, one device
-    assert writes["regroup_history"].outcome is Outcome.SKIPPED  # it writes a backup file: answered alone
+    regroup = writes["regroup_history"]  # it writes a backup file: verified on a scratch copy of the database
+    assert (regroup.outcome, regroup.verification) == (Outcome.MATCH, "scratch"), regroup.difference
+    assert len(list((tmp_path / "backups").iterdir())) == 1  # the compared path's backup stayed in its scratch
     assert rows(sample_db, "SELECT COUNT(*) FROM session_history WHERE id > 4133") == [(1,)]  # applied once
     assert rows(sample_db, "SELECT seq FROM sqlite_sequence WHERE name = 'sessions'") == [(5101,)]
 

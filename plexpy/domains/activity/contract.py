@@ -2,8 +2,8 @@
 
 Writes name the tables they may change. ``write_session_history`` and ``group_history`` take the Plex metadata
 (and the user's and library's details) from the facade, which fetches them once: the twins only write.
-``regroup_history`` backs the database file up first, an effect outside the database, so it is answered alone
-(``verify="none"``).
+``regroup_history`` backs the database file up first, an effect outside the database, so it is verified on a
+scratch copy (``verify="scratch"``), whose backup goes into the scratch folder.
 """
 
 from __future__ import annotations
@@ -127,7 +127,7 @@ OPERATIONS: Final = operations("activity", {
     "write_session": Operation.write(tables=("sessions", "sessions_continued")),
     "write_session_history": Operation.write(tables=(*_HISTORY, "sessions", "sessions_continued")),
     "group_history": Operation.write(tables=("session_history",)),
-    "regroup_history": Operation.write(tables=("session_history",), verify="none"),
+    "regroup_history": Operation.write(tables=("session_history",), verify="scratch"),
     "set_session_state": Operation.write(tables=("sessions",)),
     "set_session_last_paused": Operation.write(tables=("sessions",)),
     "delete_session": Operation.write(tables=("sessions",)),

@@ -41,6 +41,10 @@ class AuthOps(Protocol):
         """Delete every login, then VACUUM."""
         ...
 
+    def set_server_token(self, user_id: Any = None, server_token: Any = None) -> int:
+        """Store the server token a Plex login obtained (``webauth.plex_user_login``); rows updated."""
+        ...
+
 
 OPERATIONS: Final = operations("auth", {
     "get_user_login": Operation.read(),
@@ -49,4 +53,5 @@ OPERATIONS: Final = operations("auth", {
     "set_user_login": Operation.write(tables=("user_login",)),
     "clear_user_login_token": Operation.write(tables=("user_login",)),
     "delete_login_log": Operation.write(tables=("user_login",)),
+    "set_server_token": Operation.write(tables=("users",)),
 })

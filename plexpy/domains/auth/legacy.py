@@ -42,6 +42,8 @@ _CLEAR_TOKENS_OF_ROWS = "UPDATE user_login SET jwt_token = NULL WHERE id IN ({ma
 
 _DELETE_LOGINS = "DELETE FROM user_login"
 
+_SET_SERVER_TOKEN = "UPDATE users SET server_token = ? WHERE user_id = ?"
+
 
 def _equals(column: str, value: Any) -> tuple[str, list[Any]]:
     """Tautulli's custom_where equality: a list becomes an OR group (None in it: IS NULL)."""
@@ -123,6 +125,11 @@ class LegacyAuth:
             writing.failed(exc, "auth.delete_login_log_failed")
             return False
         return True
+
+    def set_server_token(self, user_id: Any = None, server_token: Any = None) -> int:
+        """Store the server token a Plex login obtained; rows updated."""
+        with self._db.transaction():
+            return self._db.action(_SET_SERVER_TOKEN, [server_token, user_id])
 
     def _vacuum(self) -> None:
         """VACUUM; a locked database is only logged (the rows are already gone, as Tautulli's gave up silently)."""

@@ -16,6 +16,7 @@ from plexpy.db.engine import after_commit, connect, transaction, vacuum
 from plexpy.db.errors import TautulliDBError
 from plexpy.db.schema import user_login, users
 from plexpy.db.sqlfuncs import affinity_equals, stored_values
+from plexpy.db.stmt_cache import Bound, affinity_shape, bound_affinity_equals, per_shape
 from plexpy.db.upsert import upsert
 from plexpy.domains.auth import shaping, writing
 
@@ -44,19 +45,14 @@ class SqlaAuth:
         self._engine = engine
 
     def _rows(self, stmt: Any, op: str) -> list[dict[str, Any]]:
+        stmt, params = stmt if isinstance(stmt, Bound) else (stmt, None)
         with connect(self._engine, op) as conn:
-            return [dict(r) for r in conn.execute(stmt).mappings()]
+            return [dict(r) for r in conn.execute(stmt, params).mappings()]
 
     def get_user_login(self, jwt_token: Any) -> dict[str, Any]:
         """The login row holding a web token, or ``{}``."""
-        stmt = (
-            select(lg.c.id, lg.c.timestamp, lg.c.user_id, lg.c.user, lg.c.user_group, lg.c.ip_address, lg.c.host,
-                   lg.c.user_agent, lg.c.success, lg.c.expiry, lg.c.jwt_token)
-            .where(affinity_equals(lg.c.jwt_token, jwt_token))
-            .order_by(lg.c.id)
-            .limit(1)
-        )
-        rows = self._rows(stmt, "auth.get_user_login")
+        kind, value = affinity_shape(lg.c.jwt_token, jwt_token)
+        rows = self._rows(Bound(_user_login_stmt(kind), {"jwt_token": value}), "auth.get_user_login")
         return rows[0] if rows else {}
 
     def _login_query(self, where: list[ColumnElement[bool]]) -> Select[Any]:
@@ -88,18 +84,9 @@ class SqlaAuth:
 
     def check_rate_limit(self, ip_address: Any) -> int | None:
         """Seconds an address must still wait after too many failed logins, or None."""
-        address = affinity_equals(lg.c.ip_address, ip_address)
-        last_success = (
-            select(func.coalesce(func.max(lg.c.timestamp), 0))
-            .where(affinity_equals(lg.c.ip_address, ip_address), lg.c.success == 1)
-            .scalar_subquery()
-        )
-        stmt = (
-            select(lg.c.timestamp, lg.c.success)
-            .where(address, lg.c.timestamp >= last_success)
-            .order_by(lg.c.timestamp.desc(), lg.c.id)
-        )
-        return shaping.rate_limit_wait(self._rows(stmt, "auth.check_rate_limit"))
+        kind, value = affinity_shape(lg.c.ip_address, ip_address)
+        return shaping.rate_limit_wait(self._rows(Bound(_rate_limit_stmt(kind), {"ip_address": value}),
+                                                  "auth.check_rate_limit"))
 
     def set_user_login(self, user_id: Any = None, user: Any = None, user_group: Any = None, ip_address: Any = None,
                        host: Any = None, user_agent: Any = None, success: Any = 0, expiry: Any = None,
@@ -142,6 +129,12 @@ class SqlaAuth:
             return False
         return True
 
+    def set_server_token(self, user_id: Any = None, server_token: Any = None) -> int:
+        """Store the server token a Plex login obtained; rows updated."""
+        with transaction(self._engine, "auth.set_server_token") as conn:
+            stmt = update(users).where(users.c.user_id == user_id).values(server_token=server_token)
+            return int(conn.execute(stmt).rowcount)
+
     def _vacuum(self) -> None:
         """VACUUM; a locked database is only logged (the rows are already gone, as Tautulli's gave up silently)."""
         try:
@@ -149,5 +142,36 @@ class SqlaAuth:
         except TautulliDBError as exc:
             writing.vacuum_failed(exc)
 
+
+
+# Statements built once per shape (plexpy.db.stmt_cache): how the value compares (its affinity kind); the
+# value is bound at execution.
+
+
+@per_shape(maxsize=4)
+def _user_login_stmt(kind: str) -> Select[Any]:
+    """The first login row holding ``:jwt_token``."""
+    return (
+        select(lg.c.id, lg.c.timestamp, lg.c.user_id, lg.c.user, lg.c.user_group, lg.c.ip_address, lg.c.host,
+               lg.c.user_agent, lg.c.success, lg.c.expiry, lg.c.jwt_token)
+        .where(bound_affinity_equals(lg.c.jwt_token, kind, "jwt_token"))
+        .order_by(lg.c.id)
+        .limit(1)
+    )
+
+
+@per_shape(maxsize=4)
+def _rate_limit_stmt(kind: str) -> Select[Any]:
+    """``:ip_address``'s logins since its last successful one, newest first."""
+    last_success = (
+        select(func.coalesce(func.max(lg.c.timestamp), 0))
+        .where(bound_affinity_equals(lg.c.ip_address, kind, "ip_address"), lg.c.success == 1)
+        .scalar_subquery()
+    )
+    return (
+        select(lg.c.timestamp, lg.c.success)
+        .where(bound_affinity_equals(lg.c.ip_address, kind, "ip_address"), lg.c.timestamp >= last_success)
+        .order_by(lg.c.timestamp.desc(), lg.c.id)
+    )
 
 TWIN = SqlaAuth

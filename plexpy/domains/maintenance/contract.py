@@ -1,11 +1,12 @@
 """The maintenance domain's operations: names, signatures and result shapes shared by both twins.
 
 Writes say how the shim may verify them (``verify``): ``"transaction"`` (run inside a transaction, capture,
-roll back) is the default, and serves the PlexWatch/Plexivity importers (they only read their file);
-``"scratch"`` marks operations whose effects a rollback cannot undo (ATTACH and a deleted import file, VACUUM
-after a delete, backup files written): their compared path may only run on a scratch copy of the database,
-with file side effects happening once, from the answering path (until then they are answered alone). An
-imported file is consumed: a compared run needs its own copy of it.
+roll back) is the default. It serves the PlexWatch/Plexivity importers (they only read their file) and the
+clears (``clear_table``, ``delete_sessions`` …): their VACUUM is deferred until the commit, so a rolled-back
+compared run never reaches it. ``"scratch"`` marks operations whose effects a rollback cannot undo (the import
+ATTACHes its file outside the transaction and deletes it, VACUUM itself, backup files written): their compared
+path runs on a scratch copy of the database, with its own copy of the import file and its backups kept in
+the scratch folder, so file side effects happen once, from the answering path.
 """
 
 from __future__ import annotations
@@ -121,10 +122,10 @@ OPERATIONS: Final = operations("maintenance", {
     "get_table_row_counts": Operation.read(),
     "validate_database": Operation.read(),
     "import_tautulli_db": Operation.write(tables=(*IMPORTED_TABLES, "sqlite_sequence"), verify="scratch"),
-    "clear_table": Operation.write(tables=ALL_TABLES, verify="scratch"),
-    "delete_sessions": Operation.write(tables=("sessions",), verify="scratch"),
-    "delete_recently_added": Operation.write(tables=("recently_added",), verify="scratch"),
-    "delete_exports": Operation.write(tables=("exports",), verify="scratch"),
+    "clear_table": Operation.write(tables=ALL_TABLES),
+    "delete_sessions": Operation.write(tables=("sessions",)),
+    "delete_recently_added": Operation.write(tables=("recently_added",)),
+    "delete_exports": Operation.write(tables=("exports",)),
     "make_backup": Operation.write(tables=(), verify="scratch"),
     "vacuum": Operation.write(tables=(), verify="scratch"),
     "optimize": Operation.write(tables=(), verify="scratch"),

@@ -72,5 +72,5 @@ OPERATIONS: Final = operations("newsletters", {
     "delete_newsletter": Operation.write(tables=("newsletters",)),
     "set_notify_state": Operation.write(tables=("newsletter_log",)),
     "set_notify_success": Operation.write(tables=("newsletter_log",)),
-    "delete_newsletter_log": Operation.write(tables=("newsletter_log",), verify="scratch"),
+    "delete_newsletter_log": Operation.write(tables=("newsletter_log",)),
 })

@@ -103,5 +103,5 @@ OPERATIONS: Final = operations("notifications", {
     "delete_notifier": Operation.write(tables=("notifiers",)),
     "set_notify_state": Operation.write(tables=("notify_log",)),
     "set_notify_success": Operation.write(tables=("notify_log",)),
-    "delete_notification_log": Operation.write(tables=("notify_log",), verify="scratch"),
+    "delete_notification_log": Operation.write(tables=("notify_log",)),
 })

@@ -93,6 +93,14 @@ class UsersOps(Protocol):
         """Mark a deleted user active again."""
         ...
 
+    def store_refreshed_users(self, users: Any = None) -> Any:
+        """Store plex.tv's user list (Tautulli's ``refresh_users`` after its requests).
+
+        Upserts each user by ``user_id`` and marks the users not shared with inactive; None without a server
+        identifier, False without users, True when stored.
+        """
+        ...
+
 
 OPERATIONS: Final = operations("users", {
     "get_datatables_list": Operation.read(ordered_when=request_is_ordered),
@@ -112,5 +120,6 @@ OPERATIONS: Final = operations("users", {
         tables=("users", "session_history", "session_history_media_info", "session_history_metadata")
     ),
     "undelete": Operation.write(tables=("users",)),
+    "store_refreshed_users": Operation.write(tables=("users",)),
 })
 

@@ -13,7 +13,7 @@ from plexpy.datatables.legacy_sql import run_page
 from plexpy.db.errors import TautulliDBError
 from plexpy.db.retry import is_locked
 from plexpy.db.sqlite_executor import SqliteExecutor
-from plexpy.domains.users import shaping
+from plexpy.domains.users import _legacy_refresh, shaping
 from plexpy.domains.users.refresh import refresh_users
 
 __all__ = ["TWIN", "LegacyUsers"]
@@ -347,6 +347,10 @@ class LegacyUsers:
                 raise  # never drop a write silently: the caller learns the database was busy
             log.warning("users.undelete_failed", column=column)
             return None
+
+    def store_refreshed_users(self, users: Any = None) -> Any:
+        """Store plex.tv's user list: upsert each user, mark the users not shared with inactive (one transaction)."""
+        return _legacy_refresh.store(self._db, users)
 
     def _purge_history(self, user_id: Any) -> bool:
         ids = [r["id"] for r in self._db.select(_HISTORY_IDS_OF_USER, [user_id])]
