@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import structlog
-from sqlalchemy import Table, false, func, insert, literal, select, true, update
+from sqlalchemy import Table, false, insert, literal, select, true, update
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.sql.elements import ColumnElement
@@ -28,6 +28,7 @@ from plexpy.db.errors import TautulliDBError, translating
 from plexpy.db.retry import is_locked
 from plexpy.db.schema import session_history, session_history_media_info, session_history_metadata
 from plexpy.db.sqlfuncs import affinity_equals, integer_affinity, local_strftime, stored_values
+from plexpy.db.store_backup import copy_server_store, integrity_check
 from plexpy.db.upsert import UpsertResult
 from plexpy.domains.activity import writing
 
@@ -153,18 +154,18 @@ def regroup(engine: Engine) -> bool:
 
 
 def _backup(engine: Engine) -> bool:
-    check = func.pragma_integrity_check().table_valued("integrity_check")
     try:
         with connect(engine, "activity.integrity_check") as conn:
-            sound = conn.execute(select(check.c.integrity_check).limit(1)).scalar() == "ok"
+            sound = conn.execute(integrity_check()).scalar() == "ok"
     except TautulliDBError:
         sound = False
 
     def copy_into(target: Path) -> None:
         with translating("activity.backup", SQLAlchemyError), engine.connect() as conn:
             raw = conn.connection.driver_connection
-            if not hasattr(raw, "backup"):
-                raise TautulliDBError("this backend has no online file backup", op="activity.backup")
+            if not hasattr(raw, "backup"):  # PostgreSQL: a SQLite copy (plexpy.db.store_backup)
+                copy_server_store(engine, target)
+                return
             with translating("activity.backup", conn.dialect.loaded_dbapi.Error), \
                     contextlib.closing(type(raw)(str(target))) as copy:
                 raw.backup(copy)

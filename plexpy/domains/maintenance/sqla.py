@@ -26,6 +26,7 @@ from plexpy.db.engine import after_commit, connect, transaction, vacuum
 from plexpy.db.errors import TautulliDBError, translating
 from plexpy.db.schema import session_history, users
 from plexpy.db.sqlfuncs import insert_or_ignore
+from plexpy.db.store_backup import copy_server_store
 from plexpy.domains.maintenance import _sqla_foreign, _sqla_import, importing, shaping
 from plexpy.domains.maintenance.foreign_rows import PLEXIVITY, PLEXWATCH
 
@@ -224,8 +225,9 @@ class SqlaMaintenance:
             with (translating("maintenance.make_backup", SQLAlchemyError, self._engine.dialect.dbapi.Error),
                   self._engine.connect() as conn, copy.connect() as dest):
                 source = conn.connection.driver_connection
-                if not hasattr(source, "backup"):
-                    raise TautulliDBError("make_backup: no online backup on this backend", op="maintenance.make_backup")
+                if not hasattr(source, "backup"):  # PostgreSQL: a SQLite copy (plexpy.db.store_backup)
+                    copy_server_store(self._engine, target)
+                    return
                 source.backup(dest.connection.driver_connection)
         finally:
             copy.dispose()
