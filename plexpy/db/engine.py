@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import create_engine, event
@@ -16,12 +16,12 @@ from sqlalchemy.engine import URL, Connection, Engine
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.pool import StaticPool
 
-from plexpy.db.errors import translating
+from plexpy.db.errors import TautulliDBError, translating
 from plexpy.db.localtime import SQL_FUNCTIONS
 from plexpy.db.retry import on_locked
 from shim import deadline
 
-__all__ = ["after_commit", "build_engine", "connect", "guarded", "transaction", "vacuum"]
+__all__ = ["after_commit", "build_engine", "connect", "guarded", "read_each", "transaction", "vacuum"]
 
 _pinned: contextvars.ContextVar[tuple[Engine, Connection] | None] = contextvars.ContextVar(
     "tautulli_pinned_connection", default=None
@@ -135,6 +135,30 @@ def connect(engine: Engine, op: str = "query") -> Iterator[Connection]:
                 yield guarded_conn
         else:  # the common case: no deadline, so no progress handler to install and remove
             yield conn
+
+
+def read_each(engine: Engine, op: str,
+              statements: Sequence[tuple[Any, Mapping[str, Any] | None]]) -> list[list[dict[str, Any]] | None]:
+    """Run independent reads in one transaction: each statement's rows as dicts, or None where it failed.
+
+    A pool checkout with BEGIN and COMMIT costs about as much as one cached small read, so a call making
+    several reads (one per window of days) shares them. If any statement fails, each runs again in its own
+    transaction, so a failure (which aborts the whole transaction on PostgreSQL) costs only its own rows, as
+    separate calls would.
+    """
+    try:
+        with connect(engine, op) as conn:
+            return [[dict(r) for r in conn.execute(stmt, params).mappings()] for stmt, params in statements]
+    except TautulliDBError:
+        pass
+    answers: list[list[dict[str, Any]] | None] = []
+    for stmt, params in statements:
+        try:
+            with connect(engine, op) as conn:
+                answers.append([dict(r) for r in conn.execute(stmt, params).mappings()])
+        except TautulliDBError:
+            answers.append(None)
+    return answers
 
 
 @contextlib.contextmanager
