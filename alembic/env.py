@@ -17,6 +17,7 @@ from sqlalchemy.engine import URL, Connection, Engine, make_url
 from alembic import context
 from plexpy import config as project_config
 from plexpy.db.engine import build_engine
+from plexpy.db.perf_indexes import PERF_INDEX_NAMES
 from plexpy.db.schema import Untyped, metadata
 
 config = context.config
@@ -48,6 +49,8 @@ def _include_object(obj: Any, name: str | None, type_: str, reflected: bool, com
     """
     if type_ == "table" and reflected and compare_to is None:
         return False
+    if type_ == "index" and reflected and compare_to is None and name in PERF_INDEX_NAMES:
+        return False  # the project's performance indexes (revision 0016): not in the Tautulli schema
     return not (type_ == "unique_constraint" and not reflected and compare_to is None
                 and obj.table.name == "image_hash_lookup")
 

@@ -21,7 +21,7 @@ import random
 import sqlite3
 import time
 from array import array
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -32,8 +32,12 @@ from sqlalchemy import create_engine
 
 from plexpy.db import schema
 from plexpy.db.fresh import seed_fresh
+from plexpy.db.perf_indexes import PERF_INDEXES, create_sql
 
-__all__ = ["ANCHOR", "PMS_IDENTIFIER", "GenerateResult", "generate"]
+__all__ = ["ANCHOR", "PMS_IDENTIFIER", "GenerateResult", "Progress", "generate"]
+
+#: A progress callback: (phase, history rows written so far).
+Progress = Callable[[str, int], None]
 
 #: The default "now" of a generated database: 2026-01-15 12:00:00 UTC, the anchor of the bundled sample.
 ANCHOR = 1_768_478_400
@@ -309,7 +313,7 @@ class _Builder:
 
     # -- writing -----------------------------------------------------------------------------------------
     def history(self, conn: sqlite3.Connection, users: Sequence[tuple[Any, ...]],
-                devices: Sequence[tuple[Any, ...]]) -> int:
+                devices: Sequence[tuple[Any, ...]], report: Progress) -> int:
         """Write the three history tables (ids in stop order, equal across tables) and the notification log."""
         rng = self.rng
         tails = [_media_tail(source, decision) for source in range(len(_SOURCES)) for decision in range(3)]
@@ -348,6 +352,7 @@ class _Builder:
                                   "[]", 1, None, ""))
             if len(hist) >= _CHUNK:
                 _flush(conn, ((hist_sql, hist), (meta_sql, meta), (media_sql, media), (notify_sql, notes)))
+                report("history", new_id)
         _flush(conn, ((hist_sql, hist), (meta_sql, meta), (media_sql, media), (notify_sql, notes)))
         return len(order)
 
@@ -554,6 +559,8 @@ def generate(
     months: int = 18,
     users: int | None = None,
     overwrite: bool = False,
+    with_indexes: bool = False,
+    progress: Progress | None = None,
 ) -> GenerateResult:
     """Build a database of ``sessions`` history rows at ``out``.
 
@@ -566,6 +573,9 @@ def generate(
         months: how far back the history goes.
         users: how many users (default: grows with the square root of ``sessions``, 10 to 500).
         overwrite: replace an existing file instead of refusing.
+        with_indexes: also create the project's performance indexes (revision 0016, ``plexpy.db.perf_indexes``),
+            as ``tautulli-db migrate`` would; without, the file has Tautulli's own indexes only.
+        progress: called with (phase, history rows written so far) while building.
 
     Raises:
         FileExistsError: ``out`` exists and ``overwrite`` is false.
@@ -583,10 +593,13 @@ def generate(
         raise FileExistsError(f"{path} exists (pass overwrite=True to replace it)")
     for stale in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
         stale.unlink(missing_ok=True)
+    report = progress or (lambda _phase, _done: None)
+    report("catalogue", 0)
     _create_schema(path)
     builder = _Builder(seed, sessions, now, tz, months, users)
     builder.catalogue()
     user_rows, devices = builder.people()
+    report("plays", 0)
     builder.plays(devices)
     conn = sqlite3.connect(path, isolation_level=None)
     try:
@@ -601,12 +614,16 @@ def generate(
         conn.executemany(_insert_sql(schema.library_sections, _columns(schema.library_sections)[1:]),
                          builder.libraries())
         conn.executemany(_insert_sql(schema.users, _columns(schema.users)[1:]), user_rows)
-        written = builder.history(conn, user_rows, devices)
+        written = builder.history(conn, user_rows, devices, report)
         builder.live_sessions(conn, user_rows, devices)
         builder.extras(conn, user_rows)
         conn.execute("COMMIT")
+        report("indexes", written)
         for _name, sql in indexes:
             conn.execute(sql)
+        if with_indexes:
+            for name, table, columns in PERF_INDEXES:
+                conn.execute(create_sql(name, table, columns))
         conn.execute("PRAGMA journal_mode = WAL")
         tables = [row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
         counts = {t: conn.execute(f'SELECT COUNT(*) FROM "{t}"').fetchone()[0] for t in tables}

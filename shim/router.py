@@ -185,7 +185,8 @@ class Router:
             nonlocal compared_box
             with verifier.trial(call.compared, call.op) as box:
                 compared_box = box
-                return paths.get(call.compared)(**isolated)
+                run = box.target if box.target is not None else paths.get(call.compared)
+                return run(**isolated)
 
         def answered() -> Any:
             nonlocal answering_box
@@ -231,19 +232,12 @@ class Router:
         return control.unwrap()
 
     def _read_off_thread(self, call: _Call, answering: Callable[[], Any], compared: Callable[[], Any]) -> Any:
+        # The candidate is queued once the answer is there: it never competes with the caller's own call for
+        # the CPUs and the GIL (off-thread, "first" would mean "at the same time"; inline runs draw the order).
         pending = Handoff()
-        compared_first = self._rng.random() < 0.5
-        order = "compared_first" if compared_first else "answering_first"
-        job = functools.partial(self._compared_job, call, compared, pending, order)
-        queued = self._submit(job) if compared_first else False
-        try:
-            control = self._observe(call.answering, answering)
-        except BaseException:
-            if queued:
-                pending.set_control(None)
-            raise
-        if not compared_first:
-            queued = self._submit(job)
+        job = functools.partial(self._compared_job, call, compared, pending, "answering_first")
+        control = self._observe(call.answering, answering)
+        queued = self._submit(job)
         if queued:
             pending.set_control(self._frozen(control, call))
         else:

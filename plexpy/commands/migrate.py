@@ -68,6 +68,7 @@ if TYPE_CHECKING:
 __all__ = [
     "ALEMBIC_DIR",
     "BASELINE_REVISION",
+    "TAUTULLI_SHAPE_REVISION",
     "CorruptDatabaseError",
     "DatabaseBusyError",
     "MigrateResult",
@@ -88,6 +89,9 @@ log = structlog.get_logger(__name__)
 ALEMBIC_DIR: Final = Path(__file__).resolve().parents[2] / "alembic"
 #: The revision whose post-state is "every v2.17.2 table exists"; older shapes start before it.
 BASELINE_REVISION: Final = "0001"
+#: The last revision of Tautulli v2.17.2's own schema; later ones (``0016``: performance indexes) are the
+#: project's additions, so a current Tautulli database is stamped here and upgraded through them.
+TAUTULLI_SHAPE_REVISION: Final = "0015"
 
 Progress = Callable[[str, str], None]
 
@@ -313,8 +317,7 @@ def _start_revision(detection: Detection) -> tuple[str | None, str | None]:
             )
         return revision, None
     if detection.state is State.CURRENT:
-        head = _head()
-        return head, head
+        return TAUTULLI_SHAPE_REVISION, TAUTULLI_SHAPE_REVISION
     if detection.state is State.LEGACY and not detection.missing_tables:
         return BASELINE_REVISION, BASELINE_REVISION
     return None, None

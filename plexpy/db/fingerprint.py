@@ -25,6 +25,7 @@ from sqlalchemy.engine import Connection
 
 from plexpy.db import release_shapes
 from plexpy.db.dbcheck_ops import REBUILD_TRIGGERS
+from plexpy.db.perf_indexes import PERF_INDEXES
 from plexpy.db.schema import metadata
 
 __all__ = [
@@ -49,6 +50,8 @@ _BOOKKEEPING: Final = ("alembic_version",)
 #: Legacy definitions v2.17.2's dbcheck() still handles although no release tag created them
 #: (pre-release builds): accepted (the columns with any declaration).
 _PRE_RELEASE_COLUMNS: Final = frozenset({("exports", "include_thumb"), ("exports", "include_art")})
+#: The project's performance indexes (name, table, columns), beyond any Tautulli release.
+_PERF: Final = frozenset((name, table, tuple(columns)) for name, table, columns in PERF_INDEXES)
 _PRE_RELEASE_INDEXES: Final = frozenset({
     "idx_tvmaze_lookup_thetvdb_id", "idx_tvmaze_lookup_imdb_id",
     "idx_themoviedb_lookup_thetvdb_id", "idx_themoviedb_lookup_imdb_id",
@@ -279,8 +282,8 @@ def unknown_items(fp: Fingerprint) -> list[str]:
                 problems.append(f"UNIQUE({', '.join(ix.columns)}) on {ix.table}: no Tautulli release declares it")
         elif ix.origin == "pk":
             problems.append(f"PRIMARY KEY index {ix.name} on {ix.table}: Tautulli keys are integer row ids")
-        elif ix.name in _PRE_RELEASE_INDEXES:
-            continue
+        elif ix.name in _PRE_RELEASE_INDEXES or (ix.name, ix.table, ix.columns) in _PERF:
+            continue  # the project's performance indexes (revision 0016) are known additions
         elif ix.name not in vocab.indexes:
             problems.append(f"index {ix.name} on {ix.table}({', '.join(ix.columns)}): not an index of any release")
         elif (ix.table, ix.columns, ix.unique) not in vocab.indexes[ix.name]:

@@ -36,7 +36,7 @@ def test_corpus_is_complete() -> None:
 def test_release_reaches_its_target_in_one_run(release: Path, copy_of) -> None:
     db = copy_of(release / "before.db")
     result = migrate(db)
-    assert result.changed and result.to_revision == "0015"
+    assert result.changed and result.to_revision == "0016"
     assert differences(db, target_of(release), ignore_tables=["alembic_version"]) == []
     assert result.backup is not None and differences(result.backup, release / "before.db") == []
 
@@ -69,5 +69,5 @@ def test_failing_release_is_refused_untouched(release: Path, source: str, copy_o
 def test_new_database_is_a_fresh_v2_17_2(tmp_path: Path) -> None:
     db = tmp_path / "tautulli.db"
     result = migrate(db)
-    assert result.state == "empty" and result.backup is None and len(result.applied) == 15
+    assert result.state == "empty" and result.backup is None and len(result.applied) == 16
     assert differences(db, FRESH, ignore_tables=["alembic_version"]) == []

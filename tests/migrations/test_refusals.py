@@ -121,16 +121,18 @@ def test_dry_run_plans_and_changes_nothing(copy_of) -> None:
     digest = _sha(db)
     result = migrate(db, dry_run=True)
     assert result.dry_run and not result.changed and result.applied == ()
-    assert [p.revision for p in result.planned] == [f"{n:04d}" for n in range(1, 16)]
+    assert [p.revision for p in result.planned] == [f"{n:04d}" for n in range(1, 17)]
     assert result.planned[0].description == "Baseline: the Tautulli v2.17.2 schema."
     assert result.release == "v1.3.0 ... v1.3.7"
     assert _sha(db) == digest and not (db.parent / "backups").exists()
 
 
-def test_dry_run_of_a_current_database_plans_a_stamp_only(copy_of) -> None:
+def test_dry_run_of_a_current_database_plans_a_stamp_and_the_project_indexes(copy_of) -> None:
     db = copy_of(CORPUS / "v2.17.2" / "before.db")
     result = migrate(db, dry_run=True)
-    assert (result.state, result.stamped, result.planned) == ("current", "0015", ())
+    # Tautulli's shape is stamped (0015); the project's performance indexes (0016) are still to create.
+    assert (result.state, result.stamped) == ("current", "0015")
+    assert [p.revision for p in result.planned] == ["0016"]
 
 
 def test_failure_rolls_everything_back(copy_of, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -152,7 +154,7 @@ def test_progress_is_reported_per_revision(copy_of) -> None:
     db = copy_of(CORPUS / "v2.11.0" / "before.db")
     seen: list[str] = []
     result = migrate(db, on_progress=lambda rev, _doc: seen.append(rev))
-    assert seen == [p.revision for p in result.applied] == [f"{n:04d}" for n in range(2, 16)]
+    assert seen == [p.revision for p in result.applied] == [f"{n:04d}" for n in range(2, 17)]
     assert result.stamped == "0001" and all(p.seconds is not None for p in result.applied)
 
 

@@ -32,7 +32,19 @@ def answer(**_: Any) -> list[dict[str, Any]]:
     return [dict(r) for r in ROWS]
 
 
-@pytest.mark.parametrize("threaded", [False, True])
+def test_off_thread_the_candidate_starts_after_the_answer(make_router, publisher) -> None:
+    started: list[str] = []
+    paths = Paths(legacy=lambda **_: started.append("legacy") or 1,
+                  sqlalchemy=lambda **_: started.append("sqla") or 1)
+    router = make_router(threaded=True, seed=3, queue_size=64)
+    for i in range(10):
+        router.call(OP, paths, {"i": i})
+        router.drain(5)
+    assert started == ["legacy", "sqla"] * 10
+    assert {e.order for e in publisher.wait_for(10)} == {"answering_first"}
+
+
+@pytest.mark.parametrize("threaded", [False])
 def test_run_order_is_drawn_from_the_injected_random(make_router, publisher, threaded) -> None:
     def orders(recorder: RecordingPublisher) -> list[str | None]:
         return [e.order for e in sorted(recorder.wait_for(30), key=lambda e: e.arguments["i"])]

@@ -1,0 +1,185 @@
+"""The history table's fast pages on SQLAlchemy Core (package-private helper of ``sqla.py``).
+
+Both shapes below give exactly the rows, order and counts of the general query (``sqla_table.history_query``
+paged by ``run_page``), because each only restricts the grouped query to *whole plays* before grouping, and a
+play's totals, picked row and ``group_ids`` depend on its own matched rows only:
+
+* **newest plays first** (the default page: grouped, ordered by ``date`` descending, no search, a forward
+  page): a play's ``date`` is the newest ``started`` of its matched rows, so walking the matched rows newest
+  first (ties by ``reference_id``) meets each play first at its ``date``, in the page's order. The walk reads
+  ``idx_session_history_started`` (or ``(user_id, started)``) backwards and stops after ``start + length``
+  distinct plays; only those plays are grouped. The filtered count is ``COUNT(DISTINCT reference_id)`` over
+  the filter (a NULL ``reference_id`` is one more group, as ``GROUP BY`` makes it).
+* **search**: a play whose grouped row matches the search has a matched row that does (its picked row, whose
+  own columns the grouped row shows), so the query is restricted to plays with at least one matching row;
+  the search itself still runs on the grouped rows. Only when every searched alias is one of the picked
+  row's own columns.
+
+Anything else (live sessions included, other orders, aggregate columns searched) returns None: the caller
+runs the general query.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, case, func, or_, select
+from sqlalchemy.engine import Connection
+from sqlalchemy.sql.util import find_tables
+
+from plexpy.datatables.params import DataTablesPage, ResolvedRequest
+from plexpy.datatables.sqla_sql import custom_where_clause, filtered_select, run_page
+from plexpy.db.schema import session_history
+from plexpy.db.sqlfuncs import ascii_like
+from plexpy.domains.history.sqla_table import (
+    history_query,
+    history_rows_from,
+    history_scope,
+    history_tiebreak,
+    row_columns,
+    total_duration_column,
+    unindexed,
+)
+
+__all__ = ["TOTAL_DURATION", "fast_page", "walk_statement"]
+
+#: The key of ``DataTablesPage.extra`` holding the total play time when the page's scan computed it.
+TOTAL_DURATION = "total_duration"
+
+h = session_history
+
+#: Rows walked per play still missing, at first (doubled until the page is full or the rows run out).
+_WALK_FACTOR = 4
+#: Positions beyond this are served by the general query (a walk that deep is no longer cheap).
+_WALK_LIMIT = 5_000
+
+
+def _newest_first(request: ResolvedRequest, grouping: Any, include_activity: Any) -> bool:
+    order = request.order
+    return (bool(grouping) and not include_activity and not request.search_aliases and len(order) == 1
+            and order[0].alias == "date" and order[0].descending
+            and request.start >= 0 and request.length > 0 and request.start + request.length <= _WALK_LIMIT)
+
+
+def _names_users(clause: ColumnElement[bool] | None) -> bool:
+    return clause is not None and any(t.name == "users" for t in find_tables(clause, check_columns=True))
+
+
+def walk_statement(clause: ColumnElement[bool] | None, size: int) -> Select[Any]:
+    """The first ``size`` matched rows' plays, newest ``started`` first (ties by ``reference_id``)."""
+    stmt = (select(h.c.reference_id).select_from(history_rows_from(_names_users(clause)))
+            .order_by(h.c.started.desc().nulls_last(), h.c.reference_id.asc().nulls_first()).limit(size))
+    return stmt.where(clause) if clause is not None else stmt
+
+
+def _walk(conn: Connection, clause: ColumnElement[bool] | None, wanted: int) -> list[Any] | None:
+    """The first ``wanted`` plays by newest matched ``started`` (ties by ``reference_id``); None: a NULL key."""
+    size = wanted * _WALK_FACTOR
+    while True:
+        walked = conn.execute(walk_statement(clause, size)).scalars().all()
+        plays = list(dict.fromkeys(walked))
+        if None in plays[:wanted]:
+            return None
+        if len(plays) >= wanted or len(walked) < size:
+            return plays[:wanted]
+        size *= 2
+
+
+def _newest_page(conn: Connection, where: Any, request: ResolvedRequest) -> DataTablesPage | None:
+    clause = custom_where_clause(where, history_scope())
+    plays = _walk(conn, clause, request.start + request.length)
+    if plays is None:
+        return None
+    # Without a filter the total play time is over the same rows: one scan answers both.
+    sums = [total_duration_column()] if clause is None else []
+    counted = select(func.count(h.c.reference_id.distinct()), func.count() - func.count(h.c.reference_id),
+                     select(func.count(h.c.id)).scalar_subquery(), *sums
+                     ).select_from(history_rows_from(_names_users(clause)))
+    if clause is not None:
+        counted = counted.where(clause)
+    distinct, nulls, total, *summed = conn.execute(counted).one()
+    page = plays[request.start:]
+    rows: list[dict[str, Any]] = []
+    if page:
+        inner = history_query(where, True, False, restrict=h.c.reference_id.in_(page))
+        stmt = filtered_select(inner, request, history_tiebreak(True, False))
+        rows = [dict(r) for r in conn.execute(stmt).mappings()]
+    return DataTablesPage(rows=rows, filtered_count=int(distinct) + (1 if nulls else 0), total_count=int(total),
+                          draw=request.draw, extra={TOTAL_DURATION: summed[0]} if summed else {})
+
+
+def _searched_page(conn: Connection, where: Any, grouping: Any, request: ResolvedRequest) -> DataTablesPage | None:
+    own = row_columns()
+    pattern = f"%{request.search_value}%"
+    clause = custom_where_clause(where, history_scope())
+    key = h.c.reference_id if grouping else h.c.id
+    candidates = (select(key).select_from(history_rows_from(True))
+                  .where(or_(*(ascii_like(own[a], pattern) for a in request.search_aliases))))
+    if clause is not None:
+        candidates = candidates.where(clause)
+    inner = history_query(where, grouping, False, restrict=key.in_(candidates.scalar_subquery()))
+    return run_page(conn, inner, request, h, tiebreak=history_tiebreak(grouping, False))
+
+
+def _sortable_date(value: Any) -> bool:
+    return value is None or (isinstance(value, (int, float)) and not isinstance(value, bool))
+
+
+def _searched_by_date(conn: Connection, where: Any, request: ResolvedRequest) -> DataTablesPage | None:
+    """A grouped, searched page ordered by ``date``: plays judged from one narrow scan, only the page grouped.
+
+    One grouped scan gives each play with a matching row its ``date`` and whether *every* row matches (then its
+    grouped row, made of one of them, does); the few plays with some matching rows are grouped to see whether
+    their picked row matches. The matching plays are sorted as the general query sorts them, then the page's
+    plays are grouped in full.
+    """
+    own = row_columns()
+    clause = custom_where_clause(where, history_scope())
+    hit = case((or_(*(ascii_like(own[a], f"%{request.search_value}%") for a in request.search_aliases)), 1),
+               else_=0)
+    scan = (select(h.c.reference_id, func.min(hit), func.max(h.c.started))
+            .select_from(history_rows_from(True)).group_by(unindexed(h.c.reference_id)).having(func.max(hit) == 1))
+    if clause is not None:
+        scan = scan.where(clause)
+    plays = conn.execute(scan).all()
+    if any(ref is None or not _sortable_date(date) for ref, _, date in plays):
+        return None
+    mixed = [ref for ref, every, _ in plays if not every]
+    kept = {ref for ref, every, _ in plays if every}
+    if mixed:
+        inner = history_query(where, True, False, restrict=h.c.reference_id.in_(mixed))
+        picked = filtered_select(inner, request).subquery("picked")
+        kept.update(conn.execute(select(picked.c.reference_id)).scalars())
+    descending = request.order[0].descending
+    # SQLite's order: NULL first ascending and last descending; ties by reference_id ascending.
+    ordered = sorted(((ref, date) for ref, _, date in plays if ref in kept),
+                     key=lambda p: ((p[1] is None) == descending, -p[1] if descending and p[1] is not None
+                                    else (p[1] or 0), p[0]))
+    page = [ref for ref, _ in ordered[request.start:request.start + request.length]]
+    rows: list[dict[str, Any]] = []
+    if page:
+        inner = history_query(where, True, False, restrict=h.c.reference_id.in_(page))
+        rows = [dict(r) for r in conn.execute(filtered_select(inner, request, history_tiebreak(True, False)))
+                .mappings()]
+    total = conn.execute(select(func.count(h.c.id))).scalar_one()
+    return DataTablesPage(rows=rows, filtered_count=len(kept), total_count=int(total), draw=request.draw)
+
+
+def fast_page(conn: Connection, where: Any, grouping: Any, include_activity: Any,
+              request: ResolvedRequest) -> DataTablesPage | None:
+    """The page through a shape that restricts the grouped query to the plays it needs, or None.
+
+    Raises:
+        CustomWhereFailure: a filter naming something the query does not have.
+    """
+    if include_activity:
+        return None
+    if _newest_first(request, grouping, include_activity):
+        return _newest_page(conn, where, request)
+    if not request.search_aliases or any(a not in row_columns() for a in request.search_aliases):
+        return None
+    order = request.order
+    if (grouping and len(order) == 1 and order[0].alias == "date" and request.start >= 0
+            and request.length > 0):
+        return _searched_by_date(conn, where, request)
+    return _searched_page(conn, where, grouping, request)
