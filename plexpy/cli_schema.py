@@ -63,6 +63,10 @@ def migrate_cmd(ctx: click.Context, db: Path, dry_run: bool, yes: bool, no_backu
         console.print(f"  ran {revision}: {description}")
 
     try:
+        if not no_backup:  # the first-run backup (once per database file), kept whatever the retention
+            from plexpy.db.backup_on_first_run import ensure_backup  # noqa: PLC0415 - keep start-up light
+
+            ensure_backup(db)
         result = migrate(db, backup=not no_backup, on_progress=progress)
     except TautulliDBError as exc:
         _fail(exc, traceback)

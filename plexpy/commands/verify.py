@@ -4,6 +4,9 @@ Every recorded call of every domain whose two twins exist runs through the shim'
 the legacy path answers (and is judged against what Tautulli v2.17.2 returned), the SQLAlchemy path is
 compared with it. Domains without twins are listed as not implemented, never as failures.
 
+A user's own database (``verify --db``) has no recorded answers: :func:`verify_own_db` (in ``verify_db``)
+drives a generic read workload through a snapshot of it and judges parity only.
+
 Also here: :func:`measure_overhead`, the figures of what shadowing costs the caller (not a timed test).
 """
 
@@ -19,21 +22,12 @@ from typing import Any
 
 from plexpy import bootstrap, config
 from plexpy.commands.replay import ReplayResult, load_records, replay_calls
+from plexpy.commands.verify_db import OwnVerifyResult, verify_own_db
 from plexpy.domains import DOMAINS
 
-__all__ = ["DomainFigures", "Overhead", "VerifyResult", "WorkloadUnavailable", "measure_overhead", "verify"]
-
-
-class WorkloadUnavailable(Exception):
-    """``verify --db``: the generic workload for a user's own database does not exist yet."""
-
-    def __init__(self, db: Path) -> None:
-        self.db = db
-        super().__init__(
-            f"verify --db {db}: the generic workload for your own database is not available yet "
-            "(it comes with the operator issue). Run `tautulli-db verify` without --db to verify the bundled "
-            "sample, or `tautulli-db replay calls` with recorded calls of your own."
-        )
+__all__ = [
+    "DomainFigures", "Overhead", "OwnVerifyResult", "VerifyResult", "measure_overhead", "verify", "verify_own_db",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,7 +94,6 @@ def verify(
     *,
     calls: Path,
     sample_db: Path,
-    db: Path | None = None,
     off_thread: bool | None = None,
     report_dir: Path | None = None,
     domains: Sequence[str] | None = None,
@@ -111,16 +104,10 @@ def verify(
         settings: the operator's settings (report folder, candidate timeout, pool); None means defaults.
         calls: the recorded calls (the bundled ``calls.jsonl``).
         sample_db: the database they were recorded on.
-        db: a user's own database: not supported yet.
         off_thread: compare off the caller's thread (default: the setting).
         report_dir: where the report run goes (default: the setting).
         domains: only these domains (default: every domain with both twins).
-
-    Raises:
-        WorkloadUnavailable: ``db`` was given.
     """
-    if db is not None:
-        raise WorkloadUnavailable(Path(db))
     shim = (settings or config.load(None, environ={})).shim
     implemented = [d for d in bootstrap.implemented_domains() if domains is None or d in domains]
     missing = [d for d in DOMAINS if d not in implemented and (domains is None or d in domains)]

@@ -11,6 +11,9 @@ backing it up is the operator's ``pg_dump``, and ``make_backup`` reports False t
 
 This module imports no database driver: each twin passes ``copy_into(path)``, which writes the snapshot with
 its own connection (the legacy executor's ``sqlite3`` connection, or the engine's driver connection).
+
+The backups the project takes itself (``tautulli-db backup``, the backup on first run) use the same name and
+zip through :mod:`plexpy.db.checked_backup`, which adds a checksum manifest that ``tautulli-db restore`` checks.
 """
 
 from __future__ import annotations

@@ -71,10 +71,10 @@ def test_verify_exits_1_on_an_oracle_failure(users_only, tmp_path: Path, monkeyp
     assert "verify: FAILED" in result.output
 
 
-def test_verify_with_a_database_says_the_workload_is_not_available_and_exits_2(tmp_path: Path) -> None:
+def test_verify_with_a_missing_database_fails_clearly(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["verify", "--db", str(tmp_path / "mine.db")])
-    assert result.exit_code == 2
-    assert "generic workload" in result.output and "not available yet" in result.output
+    assert result.exit_code == 1
+    assert "no database file at" in result.output
 
 
 def test_replay_in_shadow_mode_keeps_its_last_line_and_prints_the_report(tmp_path: Path) -> None:
