@@ -17,21 +17,29 @@ Generic: SQLAlchemy Core over the ``Table`` objects the caller passes (one per s
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
-import struct
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from contextlib import ExitStack, contextmanager
 from dataclasses import asdict, dataclass, field
-from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
+
+from shim.fingerprint import (
+    HASH_BITS,
+    encode_value,
+    register_sqlite_functions,
+    row_hash,
+    row_text,
+    sqlite_bucket_sums_in_subprocess,
+    sqlite_hash_sql,
+)
+from shim.redact import redact
 
 __all__ = [
     "Checkpoint",
@@ -43,10 +51,12 @@ __all__ = [
     "encode_value",
     "register_sqlite_functions",
     "row_hash",
+    "row_text_sql",
 ]
 
-HASH_BITS = 48
 MAX_BUCKET = 2**14  # ≤ 2**14 rows per range keep SQLite's integer sum of 48-bit fingerprints under 2**63
+#: Tables with at least this many rows have their checksums computed in parallel key ranges (``workers``).
+PARALLEL_MIN_ROWS = 200_000
 Kind = Literal["missing", "extra", "changed"]
 
 
@@ -54,65 +64,9 @@ class ReconcileError(RuntimeError):
     """The two tables cannot be reconciled (no common columns, unsupported key, a database error)."""
 
 
-def encode_value(value: Any) -> str:
-    """A value's fingerprint text with its storage class (see the module docstring)."""
-    if value is None:
-        return "N"
-    if isinstance(value, bool):
-        return f"i{int(value)}"
-    if isinstance(value, int):
-        return f"i{value}"
-    if isinstance(value, float):
-        return "r" + struct.pack(">d", value).hex()
-    if isinstance(value, str):
-        return f"t{len(value)}:{value}"
-    if isinstance(value, (bytes, bytearray, memoryview)):
-        return "b" + bytes(value).hex()
-    if isinstance(value, Decimal):
-        return f"i{int(value)}" if value == value.to_integral_value() else encode_value(float(value))
-    return f"j{json.dumps(value, sort_keys=True, default=str)}"
-
-
-def row_hash(text: str) -> int:
-    """The 48-bit fingerprint of a row's text."""
-    return int.from_bytes(_md5(text.encode("utf-8")).digest()[: HASH_BITS // 8], "big")
-
-
-def _md5(data: bytes) -> Any:
-    return hashlib.md5(data, usedforsecurity=False)
-
-
-def _row_text(*values: Any) -> str:
-    """``encode_value`` of each value joined by ``|`` (the common classes inlined: this runs once per row)."""
-    out: list[str] = []
-    append = out.append
-    for value in values:
-        kind = type(value)
-        if kind is int:
-            append(f"i{value}")
-        elif kind is str:
-            append(f"t{len(value)}:{value}")
-        elif value is None:
-            append("N")
-        else:
-            append(encode_value(value))
-    return "|".join(out)
-
-
-def _row_hash(*values: Any) -> int:
-    return row_hash(_row_text(*values))
-
-
-def register_sqlite_functions(dbapi_connection: Any) -> None:
-    """Register ``tdb_row_hash(...)``, ``tdb_row_text(...)`` and ``tdb_hash_text(text)`` on a sqlite3 connection."""
-    dbapi_connection.create_function("tdb_row_hash", -1, _row_hash, deterministic=True)
-    dbapi_connection.create_function("tdb_row_text", -1, _row_text, deterministic=True)
-    dbapi_connection.create_function("tdb_hash_text", 1, row_hash, deterministic=True)
-
-
 # --- fingerprint SQL ----------------------------------------------------------------------------------------
 
-_SQLITE_MAX_ARGS = 100  # SQLite's default limit is 127 arguments per function call
+_GROUP = 25  # columns per parenthesised group: keeps SQLite's expression depth and PostgreSQL's 100-argument limit
 _PG_REAL = "'r' || encode(float8send(CAST({c} AS float8)), 'hex')"
 _PG_TEXT = "'t' || char_length({t}) || ':' || {t}"
 _PG_KINDS: dict[str, str] = {
@@ -138,26 +92,33 @@ def _pg_kind(type_: Any) -> str:
     return next((kind for cls, kind in checks if isinstance(type_, cls)), "other")
 
 
-def _hash_sql(conn: Connection, table: sa.Table, columns: Sequence[str]) -> str:
-    """SQL for one row's fingerprint in ``conn``'s dialect."""
+def _groups(items: Sequence[str]) -> list[Sequence[str]]:
+    return [items[i:i + _GROUP] for i in range(0, len(items), _GROUP)]
+
+
+def row_text_sql(conn: Connection, table: sa.Table, columns: Sequence[str]) -> str:
+    """PostgreSQL SQL for one row's fingerprint text (what :func:`shim.fingerprint.row_text` gives its values).
+
+    Each column is encoded by its reflected type, ``'N'`` for NULL (every encoding is NULL exactly when its
+    column is), joined by ``concat_ws``: one allocation per row instead of one per ``||`` (measured about 40 %
+    faster than a chain of ``CASE … END || '|' || …``).
+    """
+    if conn.dialect.name != "postgresql":
+        raise ReconcileError(f"no fingerprint text for the {conn.dialect.name} dialect")
     quote = conn.dialect.identifier_preparer.quote
+    reflected = {c["name"]: c["type"] for c in sa.inspect(conn).get_columns(table.name, schema=table.schema)}
+    parts = [f"coalesce({_PG_KINDS[_pg_kind(reflected[name])].format(c=quote(name))}, 'N')" for name in columns]
+    groups = ["concat_ws('|', " + ", ".join(g) + ")" for g in _groups(parts)]
+    return groups[0] if len(groups) == 1 else "concat_ws('|', " + ", ".join(groups) + ")"
+
+
+def _hash_sql(conn: Connection, table: sa.Table, columns: Sequence[str]) -> str:
+    """SQL for one row's 48-bit fingerprint in ``conn``'s dialect."""
     if conn.dialect.name == "sqlite":
         register_sqlite_functions(conn.connection.dbapi_connection)
-        names = [quote(c) for c in columns]
-        if len(names) <= _SQLITE_MAX_ARGS:
-            return f"tdb_row_hash({', '.join(names)})"
-        groups = [names[i:i + _SQLITE_MAX_ARGS] for i in range(0, len(names), _SQLITE_MAX_ARGS)]
-        return "tdb_hash_text(" + " || '|' || ".join(f"tdb_row_text({', '.join(g)})" for g in groups) + ")"
-    if conn.dialect.name != "postgresql":
-        raise ReconcileError(f"no fingerprint for the {conn.dialect.name} dialect")
-    reflected = {c["name"]: c["type"] for c in sa.inspect(conn).get_columns(table.name, schema=table.schema)}
-    parts = []
-    for name in columns:
-        column = quote(name)
-        encoded = _PG_KINDS[_pg_kind(reflected[name])].format(c=column)
-        parts.append(f"(CASE WHEN {column} IS NULL THEN 'N' ELSE {encoded} END)")
-    row_text = " || '|' || ".join(parts)
-    return f"CAST(CAST('x' || substr(md5({row_text}), 1, {HASH_BITS // 4}) AS bit({HASH_BITS})) AS bigint)"
+        return sqlite_hash_sql([conn.dialect.identifier_preparer.quote(c) for c in columns])
+    text = row_text_sql(conn, table, columns)
+    return f"CAST(CAST('x' || left(md5({text}), {HASH_BITS // 4}) AS bit({HASH_BITS})) AS bigint)"
 
 
 # --- results ------------------------------------------------------------------------------------------------
@@ -209,10 +170,10 @@ class TableReport:
             self.differences.append(difference)
 
     def as_json(self) -> dict[str, Any]:
-        """The report as JSON-friendly data (values as their fingerprint text)."""
+        """The report as JSON-friendly data: keys (redacted: a keyless table's key is its whole row), no values."""
         data = asdict(self)
         data["differences"] = [
-            {"key": list(d.key), "kind": d.kind, "columns": list(d.columns)} for d in self.differences
+            {"key": redact(list(d.key)), "kind": d.kind, "columns": list(d.columns)} for d in self.differences
         ]
         return data
 
@@ -267,6 +228,7 @@ class _Side:
         self.engine, self.table, self.columns, self.key = engine, table, list(columns), key
         self.pool = ThreadPoolExecutor(max_workers=1)
         self.conn: Connection | None = None
+        self.snapshot: str | None = None
 
     def open(self) -> None:
         def work() -> None:
@@ -274,9 +236,50 @@ class _Side:
             if conn.dialect.name == "postgresql":
                 conn = conn.execution_options(isolation_level="REPEATABLE READ")
             conn.begin()
+            if conn.dialect.name == "postgresql":  # JIT compiling the wide fingerprint costs more than it saves
+                conn.exec_driver_sql("SET LOCAL jit = off")
+                # helper connections read the same snapshot (SET TRANSACTION SNAPSHOT)
+                self.snapshot = str(conn.exec_driver_sql("SELECT pg_export_snapshot()").scalar_one())
             self.conn = conn
             self.hash_sql = _hash_sql(conn, self.table, self.columns)
         self.pool.submit(work).result()
+
+    def sqlite_file(self) -> str | None:
+        """The SQLite file behind this side (None for PostgreSQL or an in-memory database)."""
+        url = self.engine.url
+        if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:" \
+                or url.database.startswith("file:") or url.query.get("uri"):
+            return None
+        return url.database if Path(url.database).is_file() else None
+
+    def bucket_sums(self, offset: int, width: int, ranges: Sequence[tuple[int, int]],
+                    processes: Executor | None, helpers: Executor | None) -> list[Future[Any]]:
+        """Futures of ``(bucket, count, sum)`` rows for each key range, run side by side when there are several.
+
+        One range runs on this side's connection. Several run on a SQLite file in worker processes waited on
+        through ``processes`` (each its own read-only connection: the per-row fingerprint is Python, bound by the
+        GIL; each worker reads its own snapshot), or on PostgreSQL through ``helpers`` (each its own connection
+        in this side's exported snapshot).
+        """
+        sql = (f"SELECT ({self.key_sql()} - :offset) / :width AS b, count(*), coalesce(sum({self.hash_sql}), 0) "
+               f"FROM {self.name()} WHERE {self.key_sql()} >= :lo AND {self.key_sql()} < :hi GROUP BY 1")
+        path = self.sqlite_file()
+        if len(ranges) > 1 and path is not None and processes is not None:
+            return [processes.submit(sqlite_bucket_sums_in_subprocess, path, self.table.name, self.key or "",
+                                     self.columns, offset, width, lo, hi) for lo, hi in ranges]
+        if len(ranges) > 1 and self.engine.dialect.name == "postgresql" and helpers is not None:
+            return [helpers.submit(self._helper_query, sql, {"offset": offset, "width": width, "lo": lo, "hi": hi})
+                    for lo, hi in ranges]
+        return [self.run(sql, offset=offset, width=width, lo=lo, hi=hi) for lo, hi in ranges]
+
+    def _helper_query(self, sql: str, params: dict[str, Any]) -> list[tuple[Any, ...]]:
+        with self.engine.connect() as conn:
+            conn.execution_options(isolation_level="REPEATABLE READ")
+            with conn.begin():
+                if self.snapshot and all(c.isalnum() or c == "-" for c in self.snapshot):
+                    conn.exec_driver_sql(f"SET TRANSACTION SNAPSHOT '{self.snapshot}'")
+                conn.exec_driver_sql("SET LOCAL jit = off")
+                return [tuple(r) for r in conn.execute(sa.text(sql), params)]
 
     def close(self) -> None:
         def work() -> None:
@@ -313,15 +316,18 @@ class TableDiffer:
         bucket: rows per checksum range (≤ 16384); leaf: range size fetched and compared row by row.
         keep: differences kept in the report (all are counted).
         progress: called with :class:`ReconcileProgress` ticks.
+        workers: key ranges checksummed side by side on a table of ``PARALLEL_MIN_ROWS`` rows or more (default:
+            the CPUs, at most 4): processes on a SQLite file, connections sharing one snapshot on PostgreSQL.
     """
 
     def __init__(self, left: Engine, right: Engine, left_table: sa.Table, right_table: sa.Table, *,
                  bucket: int = 4096, leaf: int = 64, keep: int = 1000,
-                 progress: Callable[[ReconcileProgress], None] | None = None) -> None:
+                 progress: Callable[[ReconcileProgress], None] | None = None, workers: int | None = None) -> None:
         self.left_engine, self.right_engine = left, right
         self.left_table, self.right_table = left_table, right_table
         self.bucket, self.leaf, self.keep = max(2, min(bucket, MAX_BUCKET)), max(1, leaf), keep
         self.progress = progress or (lambda _tick: None)
+        self.workers = max(1, workers if workers is not None else min(4, os.cpu_count() or 1))
         missing = [c.name for c in left_table.columns if c.name not in right_table.columns]
         if missing:
             raise ReconcileError(f"{right_table.name}: columns missing on the right: {', '.join(missing)}")
@@ -372,12 +378,27 @@ class TableDiffer:
         if not lows:
             return
         offset = int(min(lows))
-        grouped = "SELECT ({k} - :offset) / :width AS b, count(*), coalesce(sum({h}), 0) FROM {t} GROUP BY 1"
-        sums_l, sums_r = _both(left, right, grouped.format(k=left.key_sql(), h=left.hash_sql, t=left.name()),
-                               grouped.format(k=right.key_sql(), h=right.hash_sql, t=right.name()),
-                               offset=offset, width=self.bucket)
-        by_l = {int(b): (int(n), int(s)) for b, n, s in sums_l}
-        by_r = {int(b): (int(n), int(s)) for b, n, s in sums_r}
+        highest = int(max(b[0][1] for b in (bounds_l, bounds_r) if b[0][1] is not None))
+        buckets_total = (highest - offset) // self.bucket + 1
+        parts = self.workers if max(report.left_rows, report.right_rows) >= PARALLEL_MIN_ROWS else 1
+        per = -(-buckets_total // max(1, min(parts, buckets_total)))
+        ranges = [(offset + i * self.bucket, offset + min(i + per, buckets_total) * self.bucket)
+                  for i in range(0, buckets_total, per)]
+        with ExitStack() as stack:
+            processes = helpers = None
+            if len(ranges) > 1:
+                if left.sqlite_file() or right.sqlite_file():  # threads that wait on worker processes
+                    processes = stack.enter_context(ThreadPoolExecutor(max_workers=2 * len(ranges)))
+                helpers = stack.enter_context(ThreadPoolExecutor(max_workers=2 * len(ranges)))
+            futures_l = left.bucket_sums(offset, self.bucket, ranges, processes, helpers)
+            futures_r = right.bucket_sums(offset, self.bucket, ranges, processes, helpers)
+            try:
+                by_l = {int(b): (int(n), int(s)) for f in futures_l for b, n, s in f.result()}
+                by_r = {int(b): (int(n), int(s)) for f in futures_r for b, n, s in f.result()}
+            except (OSError, RuntimeError, ValueError) as exc:  # a checksum worker process failed or vanished
+                if isinstance(exc, ReconcileError):
+                    raise
+                raise ReconcileError(f"{report.table}: checksums failed: {exc}") from exc
         buckets = sorted(set(by_l) | set(by_r))
         report.chunks = len(buckets)
         differing = [b for b in buckets if by_l.get(b) != by_r.get(b)]
@@ -491,10 +512,10 @@ def _index(rows: Iterable[Sequence[Any]],
 
 def _pairs(left: list[Sequence[Any]], right: list[Sequence[Any]]) -> Iterator[tuple[Any, Any]]:
     """Pair rows sharing a key, equal rows dropped (a keyless table is a multiset); the rest in order."""
-    rest_r = [_row_text(*r) for r in right]
+    rest_r = [row_text(*r) for r in right]
     unmatched_l = []
     for row in left:
-        text = _row_text(*row)
+        text = row_text(*row)
         if text in rest_r:
             del right[rest_r.index(text)]
             rest_r.remove(text)

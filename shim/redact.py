@@ -4,8 +4,9 @@ Two rules. A mapping key that names a secret (``password``, ``api_key``, ``X-Ple
 ``ip_address`` …, matched on the words of the key so ``passed`` or ``author`` are left alone) has its value
 masked. Inside any string, what looks like a secret is masked: URL passwords, ``key=value`` and
 ``"key": "value"`` secrets, ``Authorization``/``Bearer`` credentials, JWTs, e-mail addresses, IPv4 and IPv6
-addresses (validated, so clock times and version numbers survive) and long random tokens (32+ letters and
-digits without separators, such as API keys).
+addresses (validated, so clock times and version numbers survive), long random tokens (32+ letters and
+digits without separators, such as API keys), the bound parameters a database error quotes, and both values of
+a comparison difference (``rows[3].email: 'a' != 'b'``) whose key names a secret.
 """
 
 from __future__ import annotations
@@ -52,6 +53,12 @@ _IPV6 = re.compile(r"(?<![0-9A-Za-z:.])(?=[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*:)[0-9A-F
 #: Tautulli's API key); identifiers with underscores (``get_stream_type_by_top_10_platforms``) are words.
 _LONG_RUN = re.compile(r"(?<![A-Za-z0-9_\-])[A-Za-z0-9]{32,}(?![A-Za-z0-9_\-])")
 _SECRET_NAMES = ("token", "key", "pass", "pwd", "secret")
+#: Bound parameters in a database error (SQLAlchemy's ``[parameters: …]`` / ``[SQL parameters: …]`` line, or
+#: psycopg's ``DETAIL: Key (…)=(…)``): they are the caller's data, any of which may be a secret.
+_PARAMETERS = re.compile(r"(?P<key>\[(?:SQL )?parameters: )[^\n]*|(?P<detail>DETAIL:\s+Key \([^)\n]*\)=)[^\n]*")
+#: A comparison's difference line, ``rows[3].email: 'a' != 'b'``: values of a secret key are masked.
+_DIFF = re.compile(r"(?P<key>(?<![A-Za-z0-9_])[A-Za-z][A-Za-z0-9_\-]*)(?P<sep>['\"]?\]?: )"
+                   r"(?P<values>(?:(?!: )[^\n])*? != [^\n]*)")  # the last "key: " before the " != "
 
 
 def _is_ip(text: str) -> bool:
@@ -71,6 +78,11 @@ def _token(match: re.Match[str]) -> str:
 def redact_text(text: str) -> str:
     """Mask secrets that appear inside a string (each rule runs only when a cheap test says it may apply)."""
     lowered = text.lower()
+    if "parameters: " in text or "DETAIL:" in text:
+        text = _PARAMETERS.sub(lambda m: f"{m['key']}{MASK}]" if m["key"] else f"{m['detail']}({MASK})", text)
+    if " != " in text:
+        text = _DIFF.sub(lambda m: f"{m['key']}{m['sep']}{MASK} != {MASK}" if is_secret_key(m["key"]) else m[0],
+                         text)
     if "://" in text:
         text = _URL_PASSWORD.sub(lambda m: f"{m['scheme']}{m['user']}:{MASK}@", text)
     if "eyJ" in text:

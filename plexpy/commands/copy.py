@@ -26,6 +26,7 @@ from __future__ import annotations
 import functools
 import time
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -390,7 +391,7 @@ def set_sequences(conn: Connection, tables: Sequence[sa.Table], counters: dict[s
 
 def copy(from_url: str | URL, to_url: str | URL, tables: Sequence[str] | None = None, *, batch_size: int = 5000,
          resume: bool = True, progress: Callable[[CopyProgress], None] | None = None,
-         verify: bool = True) -> CopyResult:
+         verify: bool = True, workers: int = 3) -> CopyResult:
     """Copy a Tautulli database from ``from_url`` to ``to_url`` (see the module docstring).
 
     Args:
@@ -401,6 +402,7 @@ def copy(from_url: str | URL, to_url: str | URL, tables: Sequence[str] | None = 
         resume: continue an interrupted copy; False starts over (the target's copied rows are deleted first).
         progress: called with :class:`CopyProgress` ticks.
         verify: reconcile source and target at the end.
+        workers: tables copied (and indexes built) side by side on a PostgreSQL target; a SQLite target takes one.
 
     Raises:
         CopyRefused: the target holds other rows, or a value would not keep its storage class.
@@ -421,16 +423,13 @@ def copy(from_url: str | URL, to_url: str | URL, tables: Sequence[str] | None = 
             _progress_metadata.create_all(target_engine, checkfirst=True)
             if not resume:
                 _restart(target_engine, targets)
+            workers = max(1, workers) if target_engine.dialect.name == "postgresql" else 1  # SQLite: one writer
+            result.tables.extend(_copy_tables(source_engine, target_engine, source_tables, targets, batch_size, tick,
+                                              workers))
             with _reading(source_engine) as source:
-                for table, target in zip(source_tables, targets, strict=True):
-                    result.tables.append(_copy_table(source, target_engine, table, target, batch_size, tick))
-                    log.debug("copy.table", table=table.name, copied=result.tables[-1].copied,
-                             resumed=result.tables[-1].resumed)
                 counters = _source_sequences(source, source_tables)
+            _create_indexes(target_engine, targets, workers)
             with target_engine.begin() as conn:
-                for target in targets:
-                    for index in target.indexes:
-                        index.create(conn, checkfirst=True)
                 result.sequences = set_sequences(conn, targets, counters)
         result.copy_seconds = time.perf_counter() - started
         if verify:
@@ -440,6 +439,59 @@ def copy(from_url: str | URL, to_url: str | URL, tables: Sequence[str] | None = 
                     _progress.drop(target_engine, checkfirst=True)
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _copy_tables(source_engine: Engine, target_engine: Engine, tables: Sequence[sa.Table],
+                 targets: Sequence[sa.Table], batch_size: int, tick: Callable[[CopyProgress], None],
+                 workers: int) -> list[TableCopy]:
+    """Copy each table (``workers`` at a time, each with its own connections); results in the tables' order.
+
+    With one worker every table is read in one source snapshot; with several, each table in its own (the final
+    reconciliation compares each table whole either way). The first failure cancels the tables not started and
+    is raised once the running ones have committed their last batch.
+    """
+    def one(table: sa.Table, target: sa.Table) -> TableCopy:
+        with _reading(source_engine) as source:
+            done = _copy_table(source, target_engine, table, target, batch_size, tick)
+        log.debug("copy.table", table=table.name, copied=done.copied, resumed=done.resumed)
+        return done
+
+    pairs = list(zip(tables, targets, strict=True))
+    if workers == 1:
+        with _reading(source_engine) as source:
+            return [_copy_table(source, target_engine, t, tg, batch_size, tick) for t, tg in pairs]
+    results: list[TableCopy] = []
+    failure: BaseException | None = None
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        futures = [pool.submit(one, t, tg) for t, tg in pairs]
+        for future in futures:
+            try:
+                results.append(future.result())
+            except BaseException as exc:
+                if failure is None:
+                    failure = exc
+                    for pending in futures:
+                        pending.cancel()
+    if failure is not None:
+        raise failure
+    return results
+
+
+def _create_indexes(engine: Engine, targets: Sequence[sa.Table], workers: int) -> None:
+    """Create the tables' indexes after their rows, ``workers`` at a time on PostgreSQL (each its own connection)."""
+    def build(index: sa.Index) -> None:
+        with engine.begin() as conn:
+            if conn.dialect.name == "postgresql":
+                conn.exec_driver_sql("SET LOCAL maintenance_work_mem = '128MB'")
+            index.create(conn, checkfirst=True)
+
+    indexes = [index for target in targets for index in target.indexes]
+    if workers == 1:
+        for index in indexes:
+            build(index)
+        return
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        list(pool.map(build, indexes))
 
 
 def _create_tables(engine: Engine, targets: Sequence[sa.Table]) -> None:

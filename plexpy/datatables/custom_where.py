@@ -229,6 +229,8 @@ def with_guest(custom_where: Any, guest_id: str | None) -> list[Any]:
     Raises:
         CustomWhereError: an entry that is not an ``[expression, value]`` list.
     """
+    if not guest_id and not isinstance(custom_where, (list, tuple)):
+        return custom_where or []  # Tautulli iterates it inside its query's error handling: parse refuses it there
     entries = [list(w) if isinstance(w, (list, tuple)) else w for w in (custom_where or [])]
     if not guest_id:
         return entries

@@ -148,3 +148,26 @@ def test_sqlite_to_sqlite_with_counters_and_resume(sample_db: Path, tmp_path: Pa
     assert fixed.equal
     with sqlite3.connect(right) as conn:
         assert conn.execute("SELECT seq FROM sqlite_sequence WHERE name = 'sessions'").fetchone() == (5100,)
+
+
+@pytest.mark.parametrize("workers", [1, 3])
+@postgresql
+def test_parallel_key_ranges_find_the_same_rows(sample_db: Path, pg_sample: str, workers: int,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """Checksums split over worker processes (SQLite) and snapshot-sharing connections (PostgreSQL) agree."""
+    monkeypatch.setattr("shim.reconcile.PARALLEL_MIN_ROWS", 1)
+    _pg(pg_sample, "UPDATE session_history SET platform = 'Chromecast' WHERE id = 17",
+        "UPDATE session_history SET relayed = NULL WHERE id = 4100",
+        "DELETE FROM session_history_metadata WHERE id = 2222")
+    from shim import reconcile as differ
+
+    monkeypatch.setattr(differ.TableDiffer.__init__, "__kwdefaults__",
+                        {**differ.TableDiffer.__init__.__kwdefaults__, "workers": workers})
+    result = reconcile(f"sqlite:///{sample_db}", pg_sample, tables=["session_history", "session_history_metadata"])
+    assert _found(result) == {
+        ("session_history", (17,), "changed", ("platform",)),
+        ("session_history", (4100,), "changed", ("relayed",)),
+        ("session_history_metadata", (2222,), "missing", ()),
+    }
+    history = next(t for t in result.tables if t.table == "session_history")
+    assert history.chunks == 2 and history.chunks_differing == 2
