@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, String, Table, and_, cast, false, func, literal, or_, select
+from sqlalchemy import ColumnElement, Select, String, Table, and_, false, func, or_, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql.selectable import Alias, FromClause, Join
 from sqlalchemy.types import Float, Integer, Numeric, TypeEngine
@@ -21,7 +21,15 @@ from plexpy.datatables.custom_where import (
     sqlite_text,
 )
 from plexpy.datatables.params import DataTablesPage, ResolvedRequest, page_bounds
-from plexpy.db.sqlfuncs import any_not_null, ascii_like, binary_collate, local_strftime_keyed, nocase
+from plexpy.db.sqlfuncs import (
+    any_not_null,
+    ascii_like,
+    binary_collate,
+    local_strftime_keyed,
+    nocase,
+    stored_text,
+    typed_literal,
+)
 
 __all__ = ["NameScope", "affinity_of", "custom_where_clause", "filtered_select", "matches", "run_page"]
 
@@ -176,7 +184,7 @@ def _operand(expr: ColumnElement[Any], affinity: str, value: Any) -> tuple[Colum
     if affinity == "integer":
         number = sqlite_numeric(value)
         if number is None:  # text that is not a number compares as text
-            return cast(expr, String()), value
+            return stored_text(expr), value
         return expr, number
     if affinity == "text":
         return expr, sqlite_text(value)
@@ -188,7 +196,7 @@ def matches(expr: ColumnElement[Any], value: Any, affinity: str | None = None) -
     if value is None:
         return false()
     left, right = _operand(expr, affinity or affinity_of(expr), value)
-    return left == literal(right)
+    return left == typed_literal(left, right)
 
 
 def _term_clause(term: Term, scope: NameScope) -> ColumnElement[bool]:
@@ -202,10 +210,10 @@ def _term_clause(term: Term, scope: NameScope) -> ColumnElement[bool]:
         return or_(false(), *(matches(expr, v, affinity) for v in term.values))
     left, right = _operand(expr, affinity, term.values[0])
     if term.kind == "le":
-        return left <= literal(right)
+        return left <= typed_literal(left, right)
     if term.kind == "ge":
-        return left >= literal(right)
-    return left == literal(right)
+        return left >= typed_literal(left, right)
+    return left == typed_literal(left, right)
 
 
 def custom_where_clause(where: CustomWhere, scope: NameScope) -> ColumnElement[bool] | None:

@@ -15,11 +15,13 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.engine import Engine
 
 from plexpy import context
+from plexpy.datatables.sqla_bound import bound_matches, matches_shape
 from plexpy.datatables.sqla_sql import matches
 from plexpy.db.engine import connect, transaction
 from plexpy.db.errors import TautulliDBError
 from plexpy.db.schema import sessions, sessions_continued
 from plexpy.db.sqlfuncs import affinity_equals, stored_values
+from plexpy.db.stmt_cache import Bound, per_shape
 from plexpy.domains.activity import _sqla_history, shaping, writing
 from plexpy.domains.activity._sqla_history import upsert
 
@@ -38,61 +40,52 @@ class SqlaActivity:
         self._engine = engine
 
     def _rows(self, stmt: Any, op: str) -> list[dict[str, Any]]:
+        stmt, params = stmt if isinstance(stmt, Bound) else (stmt, None)
         with connect(self._engine, f"activity.{op}") as conn:
-            return [dict(r) for r in conn.execute(stmt).mappings()]
+            return [dict(r) for r in conn.execute(stmt, params).mappings()]
 
     def get_sessions(self, user_id: Any = None, ip_address: Any = None) -> list[dict[str, Any]]:
         """Every live session, or a user's (one per IP address when ``ip_address``: its first row)."""
         if not shaping.digit_key(user_id):
-            return self._rows(select(s).order_by(s.c.id), "get_sessions")
-        if not ip_address:
-            return self._rows(select(s).where(matches(s.c.user_id, user_id)).order_by(s.c.id), "get_sessions")
-        first = func.row_number().over(partition_by=s.c.ip_address, order_by=s.c.id).label("first_of_ip")
-        ranked = select(s, first).where(matches(s.c.user_id, user_id)).subquery("ranked")
-        stmt = select(*(ranked.c[col.name] for col in s.c)).where(ranked.c.first_of_ip == 1)
-        return self._rows(stmt.order_by(ranked.c.ip_address.asc().nulls_first()), "get_sessions")
+            return self._rows(_all_sessions_stmt(), "get_sessions")
+        kind, value = matches_shape(s.c.user_id, user_id)
+        return self._rows(Bound(_user_sessions_stmt(kind, bool(ip_address)), {"user_id": value}), "get_sessions")
 
     def get_session_by_key(self, session_key: Any = None) -> dict[str, Any] | None:
         """The first session row with this key, or None."""
         if not shaping.digit_key(session_key):
             return None
-        stmt = select(s).where(matches(s.c.session_key, session_key)).order_by(s.c.id).limit(1)
-        return shaping.session_row(self._rows(stmt, "get_session_by_key"))
+        return shaping.session_row(self._rows(_first_session(None, "session_key", session_key), "get_session_by_key"))
 
     def get_session_by_id(self, session_id: Any = None) -> dict[str, Any] | None:
         """The first session row with this session id, or None."""
         if not session_id:
             return None
-        stmt = select(s).where(matches(s.c.session_id, session_id)).order_by(s.c.id).limit(1)
-        return shaping.session_row(self._rows(stmt, "get_session_by_id"))
+        return shaping.session_row(self._rows(_first_session(None, "session_id", session_id), "get_session_by_id"))
 
     def get_session_buffer_count(self, session_key: Any = None) -> Any:
         """A session's buffer count: 0 without a row, None for a non-numeric key."""
         if not shaping.digit_key(session_key):
             return None
-        stmt = select(s.c.buffer_count).where(matches(s.c.session_key, session_key)).order_by(s.c.id).limit(1)
-        rows = self._rows(stmt, "get_session_buffer_count")
+        rows = self._rows(_first_session("buffer_count", "session_key", session_key), "get_session_buffer_count")
         return rows[0]["buffer_count"] if rows else 0
 
     def get_session_buffer_trigger_time(self, session_key: Any = None) -> Any:
         """When a session's buffer notification last fired, or None."""
         if not shaping.digit_key(session_key):
             return None
-        stmt = (select(s.c.buffer_last_triggered).where(matches(s.c.session_key, session_key))
-                .order_by(s.c.id).limit(1))
-        rows = self._rows(stmt, "get_session_buffer_trigger_time")
+        rows = self._rows(_first_session("buffer_last_triggered", "session_key", session_key),
+                          "get_session_buffer_trigger_time")
         return rows[0]["buffer_last_triggered"] if rows else None
 
     def is_initial_stream(self, user_id: Any = None, machine_id: Any = None, media_type: Any = None,
                           started: Any = None) -> int:
         """1 when a stream starts long enough after this device's last stop of that media type."""
-        stmt = (
-            select(c.c.stopped)
-            .where(matches(c.c.user_id, user_id), matches(c.c.machine_id, machine_id),
-                   matches(c.c.media_type, media_type))
-            .order_by(c.c.stopped.desc().nulls_last(), c.c.id).limit(1)
-        )
-        rows = self._rows(stmt, "is_initial_stream")
+        kinds, params = [], {}
+        for name, value in (("user_id", user_id), ("machine_id", machine_id), ("media_type", media_type)):
+            kind, params[name] = matches_shape(c.c[name], value)
+            kinds.append(kind)
+        rows = self._rows(Bound(_initial_stream_stmt(tuple(kinds)), params), "is_initial_stream")
         return shaping.initial_stream(started, rows[0] if rows else {})
 
     def get_session_ip(self, session_key: Any = "") -> Any:
@@ -229,6 +222,51 @@ class SqlaActivity:
         with transaction(self._engine, "activity.write_continued_session") as conn:
             upsert(conn, c, {"stopped": stopped}, {"user_id": user_id, "machine_id": machine_id,
                                                    "media_type": media_type})
+
+
+# Statements built once per shape (plexpy.db.stmt_cache): how each value compares (its kind from
+# matches_shape); the values are bound at execution.
+
+
+@per_shape(maxsize=1)
+def _all_sessions_stmt() -> Any:
+    """Every live session in row order."""
+    return select(s).order_by(s.c.id)
+
+
+@per_shape(maxsize=16)
+def _user_sessions_stmt(kind: Any, per_ip: bool) -> Any:
+    """``:user_id``'s live sessions (with ``per_ip``: the first row from each IP address)."""
+    match = bound_matches(s.c.user_id, kind, "user_id")
+    if not per_ip:
+        return select(s).where(match).order_by(s.c.id)
+    first = func.row_number().over(partition_by=s.c.ip_address, order_by=s.c.id).label("first_of_ip")
+    ranked = select(s, first).where(match).subquery("ranked")
+    stmt = select(*(ranked.c[col.name] for col in s.c)).where(ranked.c.first_of_ip == 1)
+    return stmt.order_by(ranked.c.ip_address.asc().nulls_first())
+
+
+def _first_session(column: str | None, key: str, value: Any) -> Bound:
+    """The first session row (or one column of it) whose ``key`` matches ``value``."""
+    kind, bound = matches_shape(s.c[key], value)
+    return Bound(_first_session_stmt(column, key, kind), {"key": bound})
+
+
+@per_shape()
+def _first_session_stmt(column: str | None, key: str, kind: Any) -> Any:
+    selected = select(s) if column is None else select(s.c[column])
+    return selected.where(bound_matches(s.c[key], kind, "key")).order_by(s.c.id).limit(1)
+
+
+@per_shape()
+def _initial_stream_stmt(kinds: tuple[Any, ...]) -> Any:
+    """The newest stop of ``:user_id`` on ``:machine_id`` for ``:media_type``."""
+    names = ("user_id", "machine_id", "media_type")
+    return (
+        select(c.c.stopped)
+        .where(*(bound_matches(c.c[name], kind, name) for name, kind in zip(names, kinds, strict=True)))
+        .order_by(c.c.stopped.desc().nulls_last(), c.c.id).limit(1)
+    )
 
 
 TWIN = SqlaActivity

@@ -21,13 +21,15 @@ from plexpy.db.errors import TautulliDBError
 from plexpy.db.schema import exports
 from plexpy.db.sqlfuncs import affinity_equals, ascii_upper, stored_values
 from plexpy.db.upsert import UpsertResult, upsert
-from plexpy.domains.exports import files, shaping, writing
+from plexpy.domains.exports import files, shaping, sqla_orm, writing
 
 __all__ = ["TWIN", "SqlaExports"]
 
 log = structlog.get_logger(__name__)
 
 e = exports
+_EXPORT_COLUMNS = ("timestamp", "title", "file_format", "thumb_level", "art_level", "logo_level", "squareArt_level",
+                   "theme_level", "individual_files", "complete")
 
 
 def _media_type_title() -> ColumnElement[Any]:
@@ -54,15 +56,8 @@ class SqlaExports:
 
     def get_export(self, export_id: Any) -> dict[str, Any]:
         """One export's levels, file name and whether its file exists, or ``{}``."""
-        stmt = (
-            select(e.c.timestamp, e.c.title, e.c.file_format, e.c.thumb_level, e.c.art_level, e.c.logo_level,
-                   e.c.squareArt_level, e.c.theme_level, e.c.individual_files, e.c.complete)
-            .where(affinity_equals(e.c.id, export_id))
-            .order_by(e.c.id)
-            .limit(1)
-        )
-        rows = self._rows(stmt, "exports.get_export")
-        return shaping.export_details(rows[0] if rows else {})
+        row = sqla_orm.export_row(self._engine, export_id, _EXPORT_COLUMNS)
+        return shaping.export_details(row)
 
     def _table_query(self, where: list[ColumnElement[bool]]) -> Select[Any]:
         return (
@@ -134,7 +129,7 @@ class SqlaExports:
             if export and shaping.export_exists(export["title"], export["timestamp"]):
                 folder = shaping.export_dirpath(export["title"], export["timestamp"])
                 after_commit(lambda: files.remove_folder(folder))
-            conn.execute(delete(e).where(affinity_equals(e.c.id, export_id)))
+            sqla_orm.delete_export_rows(conn, export_id)
         return True
 
     def delete_all_exports(self) -> bool:

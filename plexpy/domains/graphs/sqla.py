@@ -18,11 +18,12 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Integer, case, cast, func, select
+from sqlalchemy import Integer, bindparam, case, cast, func, select
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.selectable import Subquery
 
+from plexpy import context
 from plexpy.db.engine import connect
 from plexpy.db.errors import TautulliDBError
 from plexpy.db.schema import (
@@ -32,7 +33,8 @@ from plexpy.db.schema import (
     session_history_metadata,
     users,
 )
-from plexpy.db.sqlfuncs import binary_collate, local_strftime_keyed
+from plexpy.db.sqlfuncs import binary_collate, local_strftime_keyed, sqlite_sum
+from plexpy.db.stmt_cache import per_shape
 from plexpy.domains.graphs import shaping
 
 __all__ = ["TWIN", "SqlaGraphs"]
@@ -89,17 +91,10 @@ class SqlaGraphs:
         request = shaping.graph_request("get_total_concurrent_streams_per_stream_type", time_range, user_id=user_id)
         if request.fails:
             return None
-        stmt = (
-            select(
-                local_strftime_keyed("%Y-%m-%d", h.c.started).label("date_played"), h.c.started, h.c.stopped,
-                i.c.transcode_decision,
-            )
-            .select_from(h.join(i, h.c.id == i.c.id))
-            .where(h.c.stopped >= request.since, *_user_filter(request))
-        )
+        stmt = _concurrent_stmt(request.user_ids is not None, context.local_tz_name())
         try:
             with connect(self._engine, "graphs.get_total_concurrent_streams_per_stream_type") as conn:
-                rows = _rows(conn, stmt)
+                rows = _rows(conn, stmt, _values(request))
         except TautulliDBError:
             return None
         return shaping.concurrent_graph(request, rows)
@@ -131,7 +126,9 @@ class SqlaGraphs:
             return None
         try:
             with connect(self._engine, f"graphs.{name}") as conn:
-                rows = _rows(conn, _graph_query(spec, request))
+                stmt = _chart_stmt(name, request.grouping, request.duration, request.user_ids is not None,
+                                   context.local_tz_name())
+                rows = _rows(conn, stmt, _values(request))
                 types = self._library_types(conn) if spec.counts == "media" else []
         except TautulliDBError:
             return None
@@ -140,13 +137,14 @@ class SqlaGraphs:
         return shaping.bucket_graph(name, request, rows, types)
 
     def _library_types(self, conn: Connection) -> list[str]:
-        stmt = select(library_sections.c.section_type).where(library_sections.c.deleted_section == 0).distinct()
-        return [row["section_type"] for row in _rows(conn, stmt)]
+        return [row["section_type"] for row in _rows(conn, _library_types_stmt())]
 
 
-def _rows(conn: Connection, stmt: Any) -> list[dict[str, Any]]:
+def _rows(conn: Connection, stmt: Any, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
     """Plain dict rows (integer sums as ``int``, as SQLite returns them)."""
-    return [{k: _plain(v) for k, v in row.items()} for row in conn.execute(stmt).mappings()]
+    result = conn.execute(stmt, params)
+    keys = tuple(result.keys())
+    return [dict(zip(keys, map(_plain, row), strict=True)) for row in result]
 
 
 def _plain(value: Any) -> Any:
@@ -156,7 +154,48 @@ def _plain(value: Any) -> Any:
 
 
 def _user_filter(request: shaping.GraphRequest) -> list[ColumnElement[bool]]:
-    return [] if request.user_ids is None else [h.c.user_id.in_(list(request.user_ids))]
+    return [] if request.user_ids is None else [h.c.user_id.in_(bindparam("user_ids", expanding=True))]
+
+
+def _values(request: shaping.GraphRequest) -> dict[str, Any]:
+    """The values a cached chart statement binds: the window start and the users."""
+    values: dict[str, Any] = {"since": request.since}
+    if request.user_ids is not None:
+        values["user_ids"] = list(request.user_ids)
+    return values
+
+
+def _shape_request(grouping: bool, duration: bool, filtered: bool) -> shaping.GraphRequest:
+    """A request standing for every request of one shape: its values are ``bindparam()`` placeholders."""
+    return shaping.GraphRequest(days=0, since=bindparam("since"), duration=duration,  # type: ignore[arg-type]
+                                grouping=grouping, user_ids=() if filtered else None)
+
+
+# Statements built once per shape (plexpy.db.stmt_cache): the chart, its flags, whether users are filtered,
+# and the zone (the local-time constructs carry it); the window start and the users are bound at execution.
+
+
+@per_shape(maxsize=128)
+def _chart_stmt(name: str, grouping: bool, duration: bool, filtered: bool, _zone: str) -> Any:
+    return _graph_query(shaping.SPECS[name], _shape_request(grouping, duration, filtered))
+
+
+@per_shape(maxsize=8)
+def _concurrent_stmt(filtered: bool, _zone: str) -> Any:
+    request = _shape_request(False, False, filtered)
+    return (
+        select(
+            local_strftime_keyed("%Y-%m-%d", h.c.started).label("date_played"), h.c.started, h.c.stopped,
+            i.c.transcode_decision,
+        )
+        .select_from(h.join(i, h.c.id == i.c.id))
+        .where(h.c.stopped >= request.since, *_user_filter(request))
+    )
+
+
+@per_shape(maxsize=1)
+def _library_types_stmt() -> Any:
+    return select(library_sections.c.section_type).where(library_sections.c.deleted_section == 0).distinct()
 
 
 def _watched_seconds() -> ColumnElement[Any]:
@@ -191,7 +230,7 @@ def _plays(spec: shaping.GraphSpec, request: shaping.GraphRequest) -> Subquery:
         kept.append(rows.c.bucket)
     ranked = (
         select(
-            *kept, func.sum(rows.c.watched).over(partition_by=partition).label("d"),
+            *kept, sqlite_sum(rows.c.watched).over(partition_by=partition).label("d"),
             func.row_number().over(partition_by=partition, order_by=scan).label("pick"),
         )
         .subquery("ranked")
@@ -228,16 +267,16 @@ def _graph_query(spec: shaping.GraphSpec, request: shaping.GraphRequest) -> Any:
     """The chart's statement."""
     p = _plays(spec, request)
     value: Any = p.c.d if request.duration else 1
-    total = func.sum(p.c.d) if request.duration else func.count(p.c.id)
+    total = sqlite_sum(p.c.d) if request.duration else func.count(p.c.id)
     if spec.counts == "media":
         def by_type(media_type: str) -> Any:
-            return func.sum(case(((p.c.media_type == media_type) & (m.c.live == 0), value), else_=0))
-        live = func.sum(case((m.c.live == 1, p.c.d), else_=0)) if request.duration else func.sum(m.c.live)
+            return sqlite_sum(case(((p.c.media_type == media_type) & (m.c.live == 0), value), else_=0))
+        live = sqlite_sum(case((m.c.live == 1, p.c.d), else_=0)) if request.duration else sqlite_sum(m.c.live)
         sums = [by_type("episode").label("tv_count"), by_type("movie").label("movie_count"),
                 by_type("track").label("music_count"), live.label("live_count")]
         joined: Any = p.join(m, m.c.id == p.c.id)
     else:
-        sums = [func.sum(case((i.c.transcode_decision == decision, value), else_=0)).label(column)
+        sums = [sqlite_sum(case((i.c.transcode_decision == decision, value), else_=0)).label(column)
                 for _, column, decision in shaping.STREAM_SERIES]
         joined = p.join(i, i.c.id == p.c.id)
     label = _label(spec, p)

@@ -11,14 +11,26 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, case, false, func, or_, select, union
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    String,
+    bindparam,
+    case,
+    false,
+    func,
+    or_,
+    select,
+    union,
+)
 from sqlalchemy.engine import Engine
 
 from plexpy import context, session_rules
 from plexpy.datatables import DataTablesError
 from plexpy.datatables.custom_where import CustomWhere, CustomWhereError, CustomWhereFailure, parse
+from plexpy.datatables.sqla_bound import bound_matches, matches_shape
 from plexpy.datatables.sqla_sql import matches, run_page
-from plexpy.db.engine import connect
+from plexpy.db.engine import connect, read_each
 from plexpy.db.errors import TautulliDBError
 from plexpy.db.schema import (
     library_sections,
@@ -28,9 +40,11 @@ from plexpy.db.schema import (
     sessions_continued,
     users,
 )
-from plexpy.db.sqlfuncs import ascii_like
-from plexpy.domains.history import _sqla_writes, item_shaping, shaping, writing
+from plexpy.db.sqlfuncs import ascii_like, sqlite_max, sqlite_sum
+from plexpy.db.stmt_cache import per_shape
+from plexpy.domains.history import _sqla_writes, item_shaping, shaping, sqla_orm, writing
 from plexpy.domains.history.children import item_children
+from plexpy.domains.history.sqla_page import TOTAL_DURATION, fast_page
 from plexpy.domains.history.sqla_table import history_query, history_tiebreak, total_duration_query
 
 __all__ = ["TWIN", "SqlaHistory"]
@@ -56,9 +70,9 @@ class SqlaHistory:
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
 
-    def _rows(self, stmt: Any, op: str) -> list[dict[str, Any]]:
+    def _rows(self, stmt: Any, op: str, params: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
         with connect(self._engine, f"history.{op}") as conn:
-            return [dict(r) for r in conn.execute(stmt).mappings()]
+            return [dict(r) for r in conn.execute(stmt, params).mappings()]
 
     def _guest(self) -> session_rules.GuestScope | None:
         guest_id = context.get_session_user_id()
@@ -98,12 +112,15 @@ class SqlaHistory:
             request, where = shaping.history_request(kwargs, filters)
             inner = history_query(where, grouping, include_activity)
             with connect(self._engine, "history.get_datatables_history") as conn:
-                page = run_page(conn, inner, request, h, tiebreak=history_tiebreak(grouping, include_activity))
+                page = fast_page(conn, where, grouping, include_activity, request)
+                if page is None:
+                    page = run_page(conn, inner, request, h, tiebreak=history_tiebreak(grouping, include_activity))
         except (DataTablesError, CustomWhereFailure, TautulliDBError):
             return shaping.datatables_empty()
         thumbs = self._live_thumbs() if any(r["state"] for r in page.rows) else None
         rows, filter_duration = shaping.history_rows(page.rows, thumbs)
-        return shaping.datatables_result(page, rows, filter_duration, self._total_duration(where.anded()))
+        total = page.extra[TOTAL_DURATION] if TOTAL_DURATION in page.extra else self._total_duration(where.anded())
+        return shaping.datatables_result(page, rows, filter_duration, total)
 
     def get_total_duration(self, custom_where: Any = None) -> Any:
         """Seconds watched over the rows a ``custom_where`` selects; None when the query fails or finds nothing."""
@@ -121,59 +138,41 @@ class SqlaHistory:
         """Stream details of one history row (a guest sees only their own)."""
         if not row_id:
             return None
-        fields = dict.fromkeys([*item_shaping.STREAM_FIELDS, *item_shaping.STREAM_SOURCE_FIELDS])
-        columns = [_STREAM_TABLES.get(name, i).c[name] for name in fields]
-        stmt = (
-            select(*columns)
-            .select_from(i.join(h, h.c.id == i.c.id).join(m, m.c.id == i.c.id))
-            .where(matches(i.c.id, row_id))
-            .order_by(i.c.id)
-        )
-        if context.get_session_user_id():
-            stmt = stmt.where(matches(h.c.user_id, context.get_session_user_id()))
-        rows = self._rows(stmt, "get_stream_details")
+        row_kind, row_value = matches_shape(i.c.id, row_id)
+        guest = context.get_session_user_id()
+        guest_kind, guest_value = matches_shape(h.c.user_id, guest) if guest else (None, None)
+        rows = self._rows(_stream_details_stmt(row_kind, guest_kind), "get_stream_details",
+                          {"row_id": row_value, "guest_id": guest_value})
         return item_shaping.stream_details(rows, current_session=bool(session_key))
 
     def get_metadata_details(self, rating_key: Any = "", guid: Any = "") -> dict[str, Any] | list[Any]:
         """Metadata of an item's newest play (by rating key, or by guid prefix), or ``[]``."""
         rows: list[dict[str, Any]] = []
         if guid or rating_key:
-            match = ascii_like(m.c.guid, guid.split("?")[0] + "%") if guid else matches(m.c.rating_key, rating_key)
-            stmt = (
-                select(
-                    h.c.section_id, m.c.id, m.c.rating_key, m.c.parent_rating_key, m.c.grandparent_rating_key,
-                    m.c.title, m.c.parent_title, m.c.grandparent_title, m.c.original_title, m.c.full_title,
-                    lib.c.section_name, m.c.media_index, m.c.parent_media_index, m.c.thumb, m.c.parent_thumb,
-                    m.c.grandparent_thumb, m.c.art, m.c.media_type, m.c.year, m.c.originally_available_at,
-                    m.c.added_at, m.c.updated_at, m.c.last_viewed_at, m.c.content_rating, m.c.summary,
-                    m.c.tagline, m.c.rating, m.c.duration, m.c.guid, m.c.directors, m.c.writers, m.c.actors,
-                    m.c.genres, m.c.studio, m.c.labels, i.c.container, i.c.bitrate, i.c.video_codec,
-                    i.c.video_resolution, i.c.video_full_resolution, i.c.video_framerate, i.c.audio_codec,
-                    i.c.audio_channels, m.c.live, m.c.channel_call_sign, m.c.channel_id, m.c.channel_identifier,
-                    m.c.channel_title, m.c.channel_thumb, m.c.channel_vcn,
-                )
-                .select_from(
-                    m.join(h, h.c.id == m.c.id).join(i, i.c.id == m.c.id)
-                    .join(lib, lib.c.section_id == h.c.section_id)
-                )
-                .where(match)
-                .order_by(m.c.id.desc(), lib.c.id)
-                .limit(1)
-            )
-            rows = self._rows(stmt, "get_metadata_details")
+            if guid:
+                kind, params = "guid", {"match": guid.split("?")[0] + "%"}
+            else:
+                kind, value = matches_shape(m.c.rating_key, rating_key)
+                params = {"match": value}
+            rows = self._rows(_metadata_details_stmt(kind), "get_metadata_details", params)
         metadata = item_shaping.metadata_rows(rows)
         visible = session_rules.filter_session_info(metadata, self._guest(), filter_key="section_id")
         return visible[0] if visible else []
 
-    def _item_filter(self, rating_key: Any, keys: list[Any], guid: Any) -> ColumnElement[bool] | None:
-        """Which history rows a per-item stat counts (by rating keys or by guid); None: no query."""
+    def _item_filter(self, rating_key: Any, keys: list[Any], guid: Any) -> tuple[Any, dict[str, Any]] | None:
+        """Which history rows a per-item stat counts: the filter's shape and its values; None: no query.
+
+        By rating keys (each compared as :func:`matches` does, its kind part of the shape) or by guid.
+        """
         if str(rating_key).isdigit():
-            return or_(*(
-                or_(*(matches(column, key) for key in keys))
-                for column in (h.c.grandparent_rating_key, h.c.parent_rating_key, h.c.rating_key)
-            )) if keys else false()
+            kinds, params = [], {}
+            for n, key in enumerate(keys):
+                kind, value = matches_shape(h.c.rating_key, key)  # the three key columns are all INTEGER
+                kinds.append(kind)
+                params[f"key_{n}"] = value
+            return tuple(kinds), params
         if guid:
-            return m.c.guid == guid
+            return "guid", {"guid": guid}
         return None
 
     def get_watch_time_stats(self, rating_key: Any = None, guid: Any = None, media_type: Any = None,
@@ -181,16 +180,20 @@ class SqlaHistory:
         """Plays and time watched of an item over each window of days."""
         if rating_key is None and guid is None:
             return []
-        group_col = h.c.reference_id if shaping.grouping(grouping) else h.c.id
+        grouped = bool(shaping.grouping(grouping))
         keys = item_shaping.item_keys(rating_key, media_type, item_children)
         match = self._item_filter(rating_key, keys, guid)
+        windows = item_shaping.query_days(query_days)
+        found: list[list[dict[str, Any]] | None] = [[] for _ in windows]
+        if match is not None:
+            shape, params = match
+            found = read_each(self._engine, "history.get_watch_time_stats", [
+                (_watch_time_stmt(grouped, shape, days > 0), {**params, "since": context.now() - days * 86400})
+                for days in windows
+            ])
         stats, section_ids = [], set()
-        for days in item_shaping.query_days(query_days):
-            rows: list[dict[str, Any]] = []
-            if match is not None:
-                window = [match] if days <= 0 else [match, h.c.stopped >= context.now() - days * 86400]
-                rows = self._watch_time(group_col, window)
-            for row in rows:
+        for days, rows in zip(windows, found, strict=True):
+            for row in rows or []:
                 section_ids.add(row["section_id"])
                 stats.append(item_shaping.watch_time_stat(days, row))
         guest = self._guest()
@@ -198,63 +201,21 @@ class SqlaHistory:
             return []
         return stats
 
-    def _watch_time(self, group_col: Any, where: list[ColumnElement[bool]]) -> list[dict[str, Any]]:
-        base = (
-            select(h.c.started, h.c.stopped, h.c.paused_counter, group_col.label("play"), h.c.section_id,
-                   _first_row_section().label("first"))
-            .select_from(h.join(m, m.c.id == h.c.id)).where(*where).subquery("matched")
-        )
-        stmt = select(
-            (func.sum(base.c.stopped - base.c.started) - func.sum(func.coalesce(base.c.paused_counter, 0)))
-            .label("total_time"),
-            func.count(base.c.play.distinct()).label("total_plays"),
-            func.max(case((base.c.first == 1, base.c.section_id))).label("section_id"),
-        )
-        try:
-            return self._rows(stmt, "get_watch_time_stats")
-        except TautulliDBError:
-            return []
-
     def get_user_stats(self, rating_key: Any = None, guid: Any = None, media_type: Any = None,
                        grouping: Any = None) -> list[dict[str, Any]]:
         """Plays and time per user of an item, most plays first (a guest sees others masked)."""
-        group_col = h.c.reference_id if shaping.grouping(grouping) else h.c.id
         keys = item_shaping.item_keys(rating_key, media_type, item_children)
         match = self._item_filter(rating_key, keys, guid)
-        rows = self._user_stats(group_col, match) if match is not None else []
+        rows = self._user_stats(_user_stats_stmt(bool(shaping.grouping(grouping)), match[0]), match[1]) \
+            if match is not None else []
         guest = self._guest()
         if not all(session_rules.allow_session_library(r["section_id"], guest) for r in rows):
             return []
         return session_rules.mask_session_info([item_shaping.user_stat(r) for r in rows], guest, mask_metadata=False)
 
-    def _user_stats(self, group_col: Any, match: ColumnElement[bool]) -> list[dict[str, Any]]:
-        base = (
-            select(h.c.user_id, h.c.started, h.c.stopped, h.c.paused_counter, group_col.label("play"),
-                   h.c.section_id, _first_row_section(h.c.user_id).label("first"))
-            .select_from(h.join(m, m.c.id == h.c.id).join(u, u.c.user_id == h.c.user_id)).where(match)
-            .subquery("matched")
-        )
-        per_user = (
-            select(
-                base.c.user_id, func.count(base.c.play.distinct()).label("total_plays"),
-                (func.sum(base.c.stopped - base.c.started) - func.sum(func.coalesce(base.c.paused_counter, 0)))
-                .label("total_time"),
-                func.max(case((base.c.first == 1, base.c.section_id))).label("section_id"),
-            )
-            .group_by(base.c.user_id).subquery("per_user")
-        )
-        blank = u.c.friendly_name.is_(None) | (func.trim(u.c.friendly_name) == "")
-        stmt = (
-            select(
-                case((blank, u.c.username), else_=u.c.friendly_name).label("friendly_name"), u.c.user_id,
-                u.c.username, u.c.thumb, u.c.custom_avatar_url.label("custom_thumb"), per_user.c.total_plays,
-                per_user.c.total_time, per_user.c.section_id,
-            )
-            .select_from(per_user.join(u, u.c.user_id == per_user.c.user_id))
-            .order_by(per_user.c.total_plays.desc(), per_user.c.total_time.desc().nulls_last(), u.c.user_id)
-        )
+    def _user_stats(self, stmt: Select[Any], params: Mapping[str, Any]) -> list[dict[str, Any]]:
         try:
-            return self._rows(stmt, "get_user_stats")
+            return self._rows(stmt, "get_user_stats", params)
         except TautulliDBError:
             return []
 
@@ -331,19 +292,128 @@ class SqlaHistory:
 
     def delete_session_history_rows(self, row_ids: Any = None) -> bool:
         """Delete plays (ids as a list or a comma string) from the three history tables, then VACUUM."""
-        return _sqla_writes.delete_rows(self._engine, writing.HISTORY_TABLES, row_ids)
+        return sqla_orm.delete_play_rows(self._engine, row_ids)
 
     def delete_user_history(self, user_id: Any = None) -> Any:
         """Delete every play of a user: bool, None for a non-numeric id."""
-        return _sqla_writes.delete_history_of(self._engine, "user_id", user_id)
+        return sqla_orm.delete_history_of(self._engine, "user_id", user_id)
 
     def delete_library_history(self, section_id: Any = None) -> Any:
         """Delete every play of a section (on any server): bool, None for a non-numeric id."""
-        return _sqla_writes.delete_history_of(self._engine, "section_id", section_id)
+        return sqla_orm.delete_history_of(self._engine, "section_id", section_id)
 
     def delete_rows_from_table(self, table: Any, row_ids: Any) -> bool:
         """Delete rows by id from one table, then VACUUM; False when the delete failed."""
         return _sqla_writes.delete_rows(self._engine, (table,), row_ids)
+
+
+@per_shape()
+def _stream_details_stmt(row_kind: Any, guest_kind: Any) -> Select[Any]:
+    """Stream details of history row ``:row_id`` (only ``:guest_id``'s with ``guest_kind``)."""
+    fields = dict.fromkeys([*item_shaping.STREAM_FIELDS, *item_shaping.STREAM_SOURCE_FIELDS])
+    columns = [_STREAM_TABLES.get(name, i).c[name] for name in fields]
+    stmt = (
+        select(*columns)
+        .select_from(i.join(h, h.c.id == i.c.id).join(m, m.c.id == i.c.id))
+        .where(bound_matches(i.c.id, row_kind, "row_id"))
+        .order_by(i.c.id)
+    )
+    return stmt if guest_kind is None else stmt.where(bound_matches(h.c.user_id, guest_kind, "guest_id"))
+
+
+@per_shape()
+def _metadata_details_stmt(kind: Any) -> Select[Any]:
+    """The newest play's metadata of an item: by guid prefix ``:match`` (``kind`` "guid") or rating key."""
+    match = (ascii_like(m.c.guid, bindparam("match", type_=String())) if kind == "guid"
+             else bound_matches(m.c.rating_key, kind, "match"))
+    return (
+        select(
+            h.c.section_id, m.c.id, m.c.rating_key, m.c.parent_rating_key, m.c.grandparent_rating_key,
+            m.c.title, m.c.parent_title, m.c.grandparent_title, m.c.original_title, m.c.full_title,
+            lib.c.section_name, m.c.media_index, m.c.parent_media_index, m.c.thumb, m.c.parent_thumb,
+            m.c.grandparent_thumb, m.c.art, m.c.media_type, m.c.year, m.c.originally_available_at,
+            m.c.added_at, m.c.updated_at, m.c.last_viewed_at, m.c.content_rating, m.c.summary,
+            m.c.tagline, m.c.rating, m.c.duration, m.c.guid, m.c.directors, m.c.writers, m.c.actors,
+            m.c.genres, m.c.studio, m.c.labels, i.c.container, i.c.bitrate, i.c.video_codec,
+            i.c.video_resolution, i.c.video_full_resolution, i.c.video_framerate, i.c.audio_codec,
+            i.c.audio_channels, m.c.live, m.c.channel_call_sign, m.c.channel_id, m.c.channel_identifier,
+            m.c.channel_title, m.c.channel_thumb, m.c.channel_vcn,
+        )
+        .select_from(
+            m.join(h, h.c.id == m.c.id).join(i, i.c.id == m.c.id)
+            .join(lib, lib.c.section_id == h.c.section_id)
+        )
+        .where(match)
+        .order_by(m.c.id.desc(), lib.c.id)
+        .limit(1)
+    )
+
+
+# Per-item stats, built once per shape (plexpy.db.stmt_cache): grouping, the item filter's shape (the kind of
+# each rating key, or "guid"), a window or all time; the keys, guid and window start are bound at execution.
+
+
+def _item_match(shape: Any) -> ColumnElement[bool]:
+    """The item filter of a shape from :meth:`SqlaHistory._item_filter`."""
+    if shape == "guid":
+        return m.c.guid == bindparam("guid")
+    if not shape:
+        return false()
+    return or_(*(
+        or_(*(bound_matches(column, kind, f"key_{n}") for n, kind in enumerate(shape)))
+        for column in (h.c.grandparent_rating_key, h.c.parent_rating_key, h.c.rating_key)
+    ))
+
+
+@per_shape()
+def _watch_time_stmt(grouped: bool, shape: Any, windowed: bool) -> Select[Any]:
+    """Time watched and plays of an item (stopped at or after ``:since`` when ``windowed``)."""
+    group_col = h.c.reference_id if grouped else h.c.id
+    where = [_item_match(shape)]
+    if windowed:
+        where.append(h.c.stopped >= bindparam("since"))
+    base = (
+        select(h.c.started, h.c.stopped, h.c.paused_counter, group_col.label("play"), h.c.section_id,
+               _first_row_section().label("first"))
+        .select_from(h.join(m, m.c.id == h.c.id)).where(*where).subquery("matched")
+    )
+    return select(
+        (sqlite_sum(base.c.stopped - base.c.started) - sqlite_sum(func.coalesce(base.c.paused_counter, 0)))
+        .label("total_time"),
+        func.count(base.c.play.distinct()).label("total_plays"),
+        sqlite_max(case((base.c.first == 1, base.c.section_id))).label("section_id"),
+    )
+
+
+@per_shape()
+def _user_stats_stmt(grouped: bool, shape: Any) -> Select[Any]:
+    """Plays and time per user of an item, most plays first."""
+    group_col = h.c.reference_id if grouped else h.c.id
+    base = (
+        select(h.c.user_id, h.c.started, h.c.stopped, h.c.paused_counter, group_col.label("play"),
+               h.c.section_id, _first_row_section(h.c.user_id).label("first"))
+        .select_from(h.join(m, m.c.id == h.c.id).join(u, u.c.user_id == h.c.user_id)).where(_item_match(shape))
+        .subquery("matched")
+    )
+    per_user = (
+        select(
+            base.c.user_id, func.count(base.c.play.distinct()).label("total_plays"),
+            (sqlite_sum(base.c.stopped - base.c.started) - sqlite_sum(func.coalesce(base.c.paused_counter, 0)))
+            .label("total_time"),
+            sqlite_max(case((base.c.first == 1, base.c.section_id))).label("section_id"),
+        )
+        .group_by(base.c.user_id).subquery("per_user")
+    )
+    blank = u.c.friendly_name.is_(None) | (func.trim(u.c.friendly_name) == "")
+    return (
+        select(
+            case((blank, u.c.username), else_=u.c.friendly_name).label("friendly_name"), u.c.user_id,
+            u.c.username, u.c.thumb, u.c.custom_avatar_url.label("custom_thumb"), per_user.c.total_plays,
+            per_user.c.total_time, per_user.c.section_id,
+        )
+        .select_from(per_user.join(u, u.c.user_id == per_user.c.user_id))
+        .order_by(per_user.c.total_plays.desc(), per_user.c.total_time.desc().nulls_last(), u.c.user_id)
+    )
 
 
 TWIN = SqlaHistory

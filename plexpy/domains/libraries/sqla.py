@@ -11,19 +11,20 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import Select, case, func, null, or_, select
+from sqlalchemy import Integer, Select, bindparam, case, func, null, or_, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.sql.elements import ColumnElement
 
 from plexpy import context, session_rules
 from plexpy.datatables import DataTablesError, resolve
 from plexpy.datatables.sqla_sql import run_page
-from plexpy.db.engine import connect, transaction
+from plexpy.db.engine import connect, read_each, transaction
 from plexpy.db.errors import TautulliDBError
 from plexpy.db.schema import library_sections, session_history, session_history_metadata, users
 from plexpy.db.sqlfuncs import affinity_equals
+from plexpy.db.stmt_cache import affinity_shape, bound_affinity_equals, per_shape
 from plexpy.domains.libraries import _sqla_writes as writes
-from plexpy.domains.libraries import media_info, refresh, shaping, writing
+from plexpy.domains.libraries import media_info, refresh, shaping, sqla_orm, writing
 
 __all__ = ["TWIN", "SqlaLibraries"]
 
@@ -57,9 +58,9 @@ class SqlaLibraries:
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
 
-    def _rows(self, stmt: Any, op: str) -> list[dict[str, Any]]:
+    def _rows(self, stmt: Any, op: str, params: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
         with connect(self._engine, op) as conn:
-            return [dict(r) for r in conn.execute(stmt).mappings()]
+            return [dict(r) for r in conn.execute(stmt, params).mappings()]
 
     def _guest(self) -> session_rules.GuestScope | None:
         """The calling guest's shared libraries and filters (None for the admin)."""
@@ -181,23 +182,16 @@ class SqlaLibraries:
             server_id = context.config("PMS_IDENTIFIER")
         if shaping.digit_id(section_id) is None:
             return {}
-        last_accessed = (
-            select(func.max(h.c.started)).where(h.c.section_id == ls.c.section_id).scalar_subquery()
-            if include_last_accessed else null()
-        )
-        columns = [
-            *_library_columns(), ls.c.is_active, ls.c.do_notify, ls.c.do_notify_created, ls.c.keep_history,
-            ls.c.deleted_section, last_accessed.label("last_accessed"),
-        ]
-        stmt = (select(*columns)
-                .where(affinity_equals(ls.c.section_id, section_id), affinity_equals(ls.c.server_id, server_id))
-                .order_by(ls.c.id))
+        section_kind, section_value = affinity_shape(ls.c.section_id, section_id)
+        server_kind, server_value = affinity_shape(ls.c.server_id, server_id)
+        stmt = _library_details_stmt(bool(include_last_accessed), section_kind, server_kind)
         try:
-            rows = self._rows(stmt, "libraries.get_library_details")
+            rows = self._rows(stmt, "libraries.get_library_details",
+                              {"section_id": section_value, "server_id": server_value})
         except TautulliDBError:
             rows = []
         if include_last_accessed and not rows:
-            rows = [dict.fromkeys((c.key for c in columns), None)]
+            rows = [dict.fromkeys(stmt.selected_columns.keys(), None)]
         return shaping.library_details(rows)
 
     def get_watch_time_stats(self, section_id: Any = None, grouping: Any = None,
@@ -205,52 +199,30 @@ class SqlaLibraries:
         """Plays and time watched in a library over each window of days."""
         if not session_rules.allow_session_library(section_id, self._guest()):
             return []
-        group_col = h.c.reference_id if shaping.grouping(grouping) else h.c.id
+        grouped = bool(shaping.grouping(grouping))
+        kind, value = affinity_shape(h.c.section_id, section_id)
         now = context.now()
-        stats = []
-        for days in shaping.query_days(query_days):
-            rows: list[dict[str, Any]] = []
-            if shaping.digit_id(section_id) is not None:
-                stmt = (
-                    select(_watched_time().label("total_time"),
-                           func.count(group_col.distinct()).label("total_plays"))
-                    .select_from(h.join(m, m.c.id == h.c.id))
-                    .where(affinity_equals(h.c.section_id, section_id))
-                )
-                if days > 0:
-                    stmt = stmt.where(h.c.stopped >= now - days * 86400)
-                try:
-                    rows = self._rows(stmt, "libraries.get_watch_time_stats")
-                except TautulliDBError:
-                    rows = []
-            stats.extend(shaping.watch_time_stat(days, r) for r in rows)
-        return stats
+        windows = shaping.query_days(query_days)
+        found: list[list[dict[str, Any]] | None] = [[] for _ in windows]
+        if shaping.digit_id(section_id) is not None:
+            found = read_each(self._engine, "libraries.get_watch_time_stats", [
+                (_watch_time_stmt(grouped, kind, days > 0), {"section_id": value, "since": now - days * 86400})
+                for days in windows
+            ])
+        return [shaping.watch_time_stat(days, r) for days, rows in zip(windows, found, strict=True)
+                for r in rows or []]
 
     def get_user_stats(self, section_id: Any = None, grouping: Any = None) -> list[dict[str, Any]]:
         """Plays and time per user in a library, most plays first (ties: lowest user id first)."""
         guest = self._guest()
         if not session_rules.allow_session_library(section_id, guest):
             return []
-        group_col = h.c.reference_id if shaping.grouping(grouping) else h.c.id
         rows: list[dict[str, Any]] = []
         if shaping.digit_id(section_id) is not None:
-            per_user = (
-                select(u.c.user_id.label("uid"), func.count(group_col.distinct()).label("total_plays"),
-                       _watched_time().label("total_time"))
-                .select_from(h.join(m, m.c.id == h.c.id).join(u, u.c.user_id == h.c.user_id))
-                .where(affinity_equals(h.c.section_id, section_id))
-                .group_by(u.c.user_id)
-                .subquery("per_user")
-            )
-            stmt = (
-                select(_friendly_name().label("friendly_name"), u.c.user_id, u.c.username, u.c.thumb,
-                       u.c.custom_avatar_url.label("custom_thumb"), per_user.c.total_plays, per_user.c.total_time)
-                .select_from(per_user.join(u, u.c.user_id == per_user.c.uid))
-                .order_by(per_user.c.total_plays.desc().nulls_last(), per_user.c.total_time.desc().nulls_last(),
-                          u.c.user_id)
-            )
+            kind, value = affinity_shape(h.c.section_id, section_id)
             try:
-                rows = self._rows(stmt, "libraries.get_user_stats")
+                rows = self._rows(_user_stats_stmt(bool(shaping.grouping(grouping)), kind),
+                                  "libraries.get_user_stats", {"section_id": value})
             except TautulliDBError:
                 rows = []
         return session_rules.mask_session_info([shaping.user_stat(r) for r in rows], guest, mask_metadata=False)
@@ -263,32 +235,10 @@ class SqlaLibraries:
         limit = shaping.recent_limit(limit)
         rows: list[dict[str, Any]] = []
         if shaping.digit_id(section_id) is not None:
-            ranked = (
-                select(
-                    h.c.id.label("rid"),
-                    func.max(h.c.started).over(partition_by=h.c.rating_key).label("newest"),
-                    func.row_number().over(partition_by=h.c.rating_key,
-                                           order_by=(h.c.started.desc().nulls_last(), h.c.id)).label("pick"),
-                )
-                .select_from(m.join(h, m.c.id == h.c.id))
-                .where(affinity_equals(h.c.section_id, section_id))
-                .subquery("ranked")
-            )
-            stmt = (
-                select(
-                    h.c.id, h.c.media_type, m.c.guid, h.c.rating_key, h.c.parent_rating_key,
-                    h.c.grandparent_rating_key, m.c.title, m.c.parent_title, m.c.grandparent_title,
-                    m.c.original_title, m.c.thumb, m.c.parent_thumb, m.c.grandparent_thumb, m.c.media_index,
-                    m.c.parent_media_index, m.c.year, m.c.originally_available_at, m.c.added_at, m.c.live,
-                    h.c.started, h.c.user, m.c.content_rating, m.c.labels, h.c.section_id,
-                )
-                .select_from(ranked.join(h, h.c.id == ranked.c.rid).join(m, m.c.id == h.c.id))
-                .where(ranked.c.pick == 1)
-                .order_by(ranked.c.newest.desc().nulls_last(), h.c.rating_key.desc().nulls_last())
-                .limit(int(limit))
-            )
+            kind, value = affinity_shape(h.c.section_id, section_id)
             try:
-                rows = self._rows(stmt, "libraries.get_recently_watched")
+                rows = self._rows(_recently_watched_stmt(kind), "libraries.get_recently_watched",
+                                  {"section_id": value, "limit": int(limit)})
             except TautulliDBError:
                 rows = []
         return session_rules.mask_session_info([shaping.recently_watched_row(r) for r in rows], guest)
@@ -334,7 +284,7 @@ class SqlaLibraries:
             return False
         server_id = writing.delete_server(server_id)
         with transaction(self._engine, "libraries.delete"):
-            purged = writes.purge_history(self._engine, section_id) if writing.purges_history(server_id) else True
+            purged = sqla_orm.purge_history(self._engine, section_id) if writing.purges_history(server_id) else True
             if purge_only:
                 return purged
             try:
@@ -379,6 +329,89 @@ class SqlaLibraries:
             writing.failed(exc, "libraries.delete_duplicates_failed")
             return None
         return writing.DUPLICATES_DELETED
+
+
+# Statements built once per shape (plexpy.db.stmt_cache): the flags and how each id compares (its affinity
+# kind); the ids, the window start and the limit are bound at execution.
+
+
+@per_shape(maxsize=16)
+def _library_details_stmt(include_last_accessed: bool, section_kind: str, server_kind: str) -> Select[Any]:
+    """A library's details row by ``:section_id`` and ``:server_id``."""
+    last_accessed = (
+        select(func.max(h.c.started)).where(h.c.section_id == ls.c.section_id).scalar_subquery()
+        if include_last_accessed else null()
+    )
+    columns = [
+        *_library_columns(), ls.c.is_active, ls.c.do_notify, ls.c.do_notify_created, ls.c.keep_history,
+        ls.c.deleted_section, last_accessed.label("last_accessed"),
+    ]
+    return (select(*columns)
+            .where(bound_affinity_equals(ls.c.section_id, section_kind, "section_id"),
+                   bound_affinity_equals(ls.c.server_id, server_kind, "server_id"))
+            .order_by(ls.c.id))
+
+
+@per_shape(maxsize=16)
+def _watch_time_stmt(grouped: bool, kind: str, windowed: bool) -> Select[Any]:
+    """Time watched and plays in ``:section_id`` (stopped at or after ``:since`` when ``windowed``)."""
+    group_col = h.c.reference_id if grouped else h.c.id
+    stmt = (
+        select(_watched_time().label("total_time"), func.count(group_col.distinct()).label("total_plays"))
+        .select_from(h.join(m, m.c.id == h.c.id))
+        .where(bound_affinity_equals(h.c.section_id, kind, "section_id"))
+    )
+    return stmt.where(h.c.stopped >= bindparam("since")) if windowed else stmt
+
+
+@per_shape(maxsize=8)
+def _user_stats_stmt(grouped: bool, kind: str) -> Select[Any]:
+    """Plays and time per user in ``:section_id``, most plays first."""
+    group_col = h.c.reference_id if grouped else h.c.id
+    per_user = (
+        select(u.c.user_id.label("uid"), func.count(group_col.distinct()).label("total_plays"),
+               _watched_time().label("total_time"))
+        .select_from(h.join(m, m.c.id == h.c.id).join(u, u.c.user_id == h.c.user_id))
+        .where(bound_affinity_equals(h.c.section_id, kind, "section_id"))
+        .group_by(u.c.user_id)
+        .subquery("per_user")
+    )
+    return (
+        select(_friendly_name().label("friendly_name"), u.c.user_id, u.c.username, u.c.thumb,
+               u.c.custom_avatar_url.label("custom_thumb"), per_user.c.total_plays, per_user.c.total_time)
+        .select_from(per_user.join(u, u.c.user_id == per_user.c.uid))
+        .order_by(per_user.c.total_plays.desc().nulls_last(), per_user.c.total_time.desc().nulls_last(),
+                  u.c.user_id)
+    )
+
+
+@per_shape(maxsize=4)
+def _recently_watched_stmt(kind: str) -> Select[Any]:
+    """The newest play of each item watched in ``:section_id``, ``:limit`` of them."""
+    ranked = (
+        select(
+            h.c.id.label("rid"),
+            func.max(h.c.started).over(partition_by=h.c.rating_key).label("newest"),
+            func.row_number().over(partition_by=h.c.rating_key,
+                                   order_by=(h.c.started.desc().nulls_last(), h.c.id)).label("pick"),
+        )
+        .select_from(m.join(h, m.c.id == h.c.id))
+        .where(bound_affinity_equals(h.c.section_id, kind, "section_id"))
+        .subquery("ranked")
+    )
+    return (
+        select(
+            h.c.id, h.c.media_type, m.c.guid, h.c.rating_key, h.c.parent_rating_key,
+            h.c.grandparent_rating_key, m.c.title, m.c.parent_title, m.c.grandparent_title,
+            m.c.original_title, m.c.thumb, m.c.parent_thumb, m.c.grandparent_thumb, m.c.media_index,
+            m.c.parent_media_index, m.c.year, m.c.originally_available_at, m.c.added_at, m.c.live,
+            h.c.started, h.c.user, m.c.content_rating, m.c.labels, h.c.section_id,
+        )
+        .select_from(ranked.join(h, h.c.id == ranked.c.rid).join(m, m.c.id == h.c.id))
+        .where(ranked.c.pick == 1)
+        .order_by(ranked.c.newest.desc().nulls_last(), h.c.rating_key.desc().nulls_last())
+        .limit(bindparam("limit", type_=Integer()))
+    )
 
 
 TWIN = SqlaLibraries

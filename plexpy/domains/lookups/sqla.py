@@ -27,6 +27,7 @@ from plexpy.db.schema import (
     tvmaze_lookup,
 )
 from plexpy.db.sqlfuncs import affinity_equals, binary_collate, stored_values
+from plexpy.db.stmt_cache import Bound, affinity_shape, bound_affinity_equals, per_shape
 from plexpy.db.upsert import UpsertResult, upsert
 from plexpy.domains.lookups import images, network, pms_metadata, shaping
 
@@ -40,9 +41,17 @@ _CACHE_TABLES = {t.name: t for t in (tvmaze_lookup, themoviedb_lookup, musicbrai
 _IMAGE_TABLES = {service: _SERVICE_TABLES[name] for service, name in images.IMAGE_TABLES.items()}
 
 
-def _first(table: Table, rating_key: Any, *columns: str) -> Any:
+def _first(table: Table, rating_key: Any, *columns: str) -> Bound:
     """The first cached row of an item (``select_single``: lowest id)."""
-    return (select(*(table.c[c] for c in columns)).where(affinity_equals(table.c.rating_key, rating_key))
+    kind, value = affinity_shape(table.c.rating_key, rating_key)
+    return Bound(_first_stmt(table.name, kind, columns), {"rating_key": value})
+
+
+@per_shape()
+def _first_stmt(table_name: str, kind: str, columns: tuple[str, ...]) -> Any:
+    """``_first``'s statement, built once per table, key kind and columns (plexpy.db.stmt_cache)."""
+    table = _CACHE_TABLES[table_name]
+    return (select(*(table.c[c] for c in columns)).where(bound_affinity_equals(table.c.rating_key, kind, "rating_key"))
             .order_by(table.c.id).limit(1))
 
 
@@ -53,8 +62,9 @@ class SqlaLookups:
         self._engine = engine
 
     def _rows(self, stmt: Any, op: str) -> list[dict[str, Any]]:
+        stmt, params = stmt if isinstance(stmt, Bound) else (stmt, None)
         with connect(self._engine, op) as conn:
-            return [dict(r) for r in conn.execute(stmt).mappings()]
+            return [dict(r) for r in conn.execute(stmt, params).mappings()]
 
     def _single(self, stmt: Any, op: str) -> dict[str, Any]:
         rows = self._rows(stmt, op)

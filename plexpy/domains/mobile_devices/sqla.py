@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import delete, func, literal, select, update
+from sqlalchemy import func, literal, select, update
 from sqlalchemy.engine import Connection, Engine
 
 from plexpy import context
@@ -12,8 +12,9 @@ from plexpy.db.engine import connect, transaction
 from plexpy.db.errors import TautulliDBError
 from plexpy.db.schema import mobile_devices
 from plexpy.db.sqlfuncs import affinity_equals, stored_values
+from plexpy.db.stmt_cache import Bound, affinity_shape, bound_affinity_equals, per_shape
 from plexpy.db.upsert import upsert
-from plexpy.domains.mobile_devices import onesignal, shaping, writing
+from plexpy.domains.mobile_devices import onesignal, shaping, sqla_orm, writing
 
 __all__ = ["TWIN", "SqlaMobileDevices"]
 
@@ -30,17 +31,16 @@ class SqlaMobileDevices:
         self._engine = engine
 
     def _rows(self, stmt: Any, op: str) -> list[dict[str, Any]]:
+        stmt, params = stmt if isinstance(stmt, Bound) else (stmt, None)
         with connect(self._engine, op) as conn:
-            return [dict(r) for r in conn.execute(stmt).mappings()]
+            return [dict(r) for r in conn.execute(stmt, params).mappings()]
 
     def get_mobile_devices(self, device_id: Any = None, device_token: Any = None) -> list[dict[str, Any]]:
         """Every registered device, or those matching an id and/or token."""
-        stmt = select(*_COLUMNS)
-        if device_id:
-            stmt = stmt.where(affinity_equals(d.c.device_id, device_id))
-        if device_token:
-            stmt = stmt.where(affinity_equals(d.c.device_token, device_token))
-        return self._rows(stmt.order_by(d.c.id), "mobile_devices.get_mobile_devices")
+        id_kind, id_value = affinity_shape(d.c.device_id, device_id) if device_id else (None, None)
+        token_kind, token_value = affinity_shape(d.c.device_token, device_token) if device_token else (None, None)
+        found = Bound(_devices_stmt(id_kind, token_kind), {"device_id": id_value, "device_token": token_value})
+        return self._rows(found, "mobile_devices.get_mobile_devices")
 
     def get_mobile_device_by_token(self, device_token: Any = None) -> list[dict[str, Any]] | None:
         """The devices registered with a token; None for an empty token."""
@@ -53,8 +53,7 @@ class SqlaMobileDevices:
         row_id = shaping.device_row_id(mobile_device_id)
         if row_id is None:
             return None
-        rows = self._rows(select(*_COLUMNS).where(d.c.id == row_id), "mobile_devices.get_mobile_device_config")
-        return shaping.device_config(rows[0] if rows else {})
+        return shaping.device_config(sqla_orm.device_row(self._engine, row_id))
 
     def add_mobile_device(self, device_id: Any = None, device_name: Any = None, device_token: Any = None,
                           platform: Any = None, version: Any = None, friendly_name: Any = None,
@@ -95,8 +94,7 @@ class SqlaMobileDevices:
             match = affinity_equals(d.c.device_id, device_id)
         else:
             return False
-        with transaction(self._engine, "mobile_devices.delete_mobile_device") as conn:
-            conn.execute(delete(d).where(match))
+        sqla_orm.delete_devices(self._engine, match)
         return True
 
     def set_official(self, device_id: Any, onesignal_id: Any) -> None:
@@ -136,5 +134,16 @@ def _register(conn: Connection, values: dict[str, Any], keys: dict[str, Any]) ->
         return
     upsert(conn, d, stored_values(d, values), stored_values(d, keys))
 
+
+
+@per_shape(maxsize=16)
+def _devices_stmt(id_kind: str | None, token_kind: str | None) -> Any:
+    """Every device, or those matching ``:device_id`` and/or ``:device_token`` (built once per shape)."""
+    stmt = select(*_COLUMNS)
+    if id_kind is not None:
+        stmt = stmt.where(bound_affinity_equals(d.c.device_id, id_kind, "device_id"))
+    if token_kind is not None:
+        stmt = stmt.where(bound_affinity_equals(d.c.device_token, token_kind, "device_token"))
+    return stmt.order_by(d.c.id)
 
 TWIN = SqlaMobileDevices

@@ -23,6 +23,7 @@ from plexpy.db.engine import after_commit, connect, transaction, vacuum
 from plexpy.db.errors import TautulliDBError
 from plexpy.db.schema import library_sections, newsletter_log, newsletters, users
 from plexpy.db.sqlfuncs import affinity_equals, raise_autoincrement, stored_values
+from plexpy.db.stmt_cache import Bound, affinity_shape, bound_affinity_equals, per_shape
 from plexpy.db.upsert import UpsertResult, upsert
 from plexpy.domains.newsletters import shaping, writing
 
@@ -64,8 +65,9 @@ class SqlaNewsletters:
         self._engine = engine
 
     def _rows(self, stmt: Any, op: str) -> list[dict[str, Any]]:
+        stmt, params = stmt if isinstance(stmt, Bound) else (stmt, None)
         with connect(self._engine, op) as conn:
-            return [dict(r) for r in conn.execute(stmt).mappings()]
+            return [dict(r) for r in conn.execute(stmt, params).mappings()]
 
     def _single(self, stmt: Any, op: str) -> dict[str, Any]:
         rows = self._rows(stmt, op)
@@ -82,28 +84,12 @@ class SqlaNewsletters:
             return dict(shaping.DATATABLES_EMPTY)
         return shaping.datatables_result(page, page.rows)
 
-    def _newsletters_query(self, newsletter_id: Any) -> Select[Any]:
-        where: list[ColumnElement[bool]] = []
-        log_filter: list[ColumnElement[bool]] = []
-        if newsletter_id:
-            where.append(affinity_equals(n.c.id, newsletter_id))
-            log_filter.append(affinity_equals(nl.c.newsletter_id, newsletter_id))
-        ranked = (
-            select(nl.c.newsletter_id, nl.c.success,
-                   func.max(nl.c.timestamp).over(partition_by=nl.c.newsletter_id).label("last_triggered"),
-                   _last_log_row(bool(newsletter_id)).label("pick"))
-            .where(*log_filter)
-            .subquery("ranked")
-        )
-        last = select(ranked.c.newsletter_id, ranked.c.last_triggered, ranked.c.success).where(
-            ranked.c.pick == 1).subquery("last")
-        return (
-            select(n.c.id, n.c.agent_id, n.c.agent_name, n.c.agent_label, n.c.friendly_name, n.c.cron, n.c.active,
-                   last.c.last_triggered, last.c.success.label("last_success"))
-            .select_from(n.outerjoin(last, last.c.newsletter_id == n.c.id))
-            .where(*where)
-            .order_by(n.c.id)
-        )
+    def _newsletters_query(self, newsletter_id: Any) -> Bound:
+        if not newsletter_id:
+            return Bound(_newsletters_stmt(None, None), {})
+        id_kind, id_value = affinity_shape(n.c.id, newsletter_id)
+        log_kind, log_value = affinity_shape(nl.c.newsletter_id, newsletter_id)
+        return Bound(_newsletters_stmt(id_kind, log_kind), {"newsletter_id": id_value, "log_newsletter_id": log_value})
 
     def get_newsletters(self, newsletter_id: Any = None) -> list[dict[str, Any]]:
         """Every newsletter (or one) with its last trigger time and outcome."""
@@ -273,6 +259,32 @@ def _upsert(conn: Connection, table: Table, values: dict[str, Any], keys: dict[s
     if "id" in stored_keys and result.kind == "insert":
         conn.execute(select(raise_autoincrement(table.name)))  # a serial follows an explicit id, as SQLite's does
     return result
+
+
+@per_shape(maxsize=16)
+def _newsletters_stmt(id_kind: str | None, log_kind: str | None) -> Select[Any]:
+    """Every newsletter (or ``:newsletter_id``) with its last trigger (built once per shape: plexpy.db.stmt_cache)."""
+    where: list[ColumnElement[bool]] = []
+    log_filter: list[ColumnElement[bool]] = []
+    if id_kind is not None and log_kind is not None:
+        where.append(bound_affinity_equals(n.c.id, id_kind, "newsletter_id"))
+        log_filter.append(bound_affinity_equals(nl.c.newsletter_id, log_kind, "log_newsletter_id"))
+    ranked = (
+        select(nl.c.newsletter_id, nl.c.success,
+               func.max(nl.c.timestamp).over(partition_by=nl.c.newsletter_id).label("last_triggered"),
+               _last_log_row(id_kind is not None).label("pick"))
+        .where(*log_filter)
+        .subquery("ranked")
+    )
+    last = select(ranked.c.newsletter_id, ranked.c.last_triggered, ranked.c.success).where(
+        ranked.c.pick == 1).subquery("last")
+    return (
+        select(n.c.id, n.c.agent_id, n.c.agent_name, n.c.agent_label, n.c.friendly_name, n.c.cron, n.c.active,
+               last.c.last_triggered, last.c.success.label("last_success"))
+        .select_from(n.outerjoin(last, last.c.newsletter_id == n.c.id))
+        .where(*where)
+        .order_by(n.c.id)
+    )
 
 
 TWIN = SqlaNewsletters

@@ -22,8 +22,9 @@ from plexpy.db.engine import after_commit, connect, transaction, vacuum
 from plexpy.db.errors import TautulliDBError
 from plexpy.db.schema import mobile_devices, notifiers, notify_log, users
 from plexpy.db.sqlfuncs import affinity_equals, raise_autoincrement, stored_values
+from plexpy.db.stmt_cache import affinity_shape, bound_affinity_equals, per_shape
 from plexpy.db.upsert import UpsertResult, upsert
-from plexpy.domains.notifications import conditions, shaping, writing
+from plexpy.domains.notifications import conditions, shaping, sqla_orm, writing
 from plexpy.domains.notifications.agents import ACTION_NAMES
 
 __all__ = ["TWIN", "SqlaNotifications"]
@@ -63,9 +64,9 @@ class SqlaNotifications:
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
 
-    def _rows(self, stmt: Any, op: str) -> list[dict[str, Any]]:
+    def _rows(self, stmt: Any, op: str, params: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
         with connect(self._engine, op) as conn:
-            return [dict(r) for r in conn.execute(stmt).mappings()]
+            return [dict(r) for r in conn.execute(stmt, params).mappings()]
 
     def get_notification_log(self, kwargs: Mapping[str, Any] | None = None) -> dict[str, Any]:
         """The notification log table (DataTables); ties keep the log's rowid order."""
@@ -114,29 +115,20 @@ class SqlaNotifications:
         wanted = shaping.notifier_id(notifier_id)
         if wanted is None:
             return None
-        stmt = select(*(n.c[c] for c in shaping.NOTIFIER_COLUMNS)).where(n.c.id == wanted)
-        rows = self._rows(stmt, "notifications.get_notifier_config")
-        return shaping.notifier_config(rows[0] if rows else {}, mask_passwords, users=self._form_users,
+        row = sqla_orm.notifier_row(self._engine, wanted, shaping.NOTIFIER_COLUMNS)
+        return shaping.notifier_config(row, mask_passwords, users=self._form_users,
                                        devices=self._remote_devices)
 
     def _form_users(self) -> list[dict[str, Any]]:
-        stmt = (select(users.c.user_id, users.c.username, users.c.friendly_name, users.c.email)
-                .where(users.c.deleted_user == 0).order_by(users.c.id))
         try:
-            rows = self._rows(stmt, "notifications.form_users")
+            rows = self._rows(_form_users_stmt(), "notifications.form_users")
         except TautulliDBError:
             return []
         return [shaping.form_user(r) for r in rows]
 
     def _remote_devices(self) -> list[dict[str, Any]]:
-        md = mobile_devices
-        stmt = (
-            select(md.c.device_id, md.c.device_name, md.c.friendly_name, md.c.platform)
-            .where(md.c.official == 1, md.c.onesignal_id.is_not(None), md.c.onesignal_id != "")
-            .order_by(md.c.id)
-        )
         try:
-            return self._rows(stmt, "notifications.remote_devices")
+            return self._rows(_remote_devices_stmt(), "notifications.remote_devices")
         except TautulliDBError:
             return []
 
@@ -167,21 +159,13 @@ class SqlaNotifications:
                                  notified: bool = True) -> list[dict[str, Any]]:
         """Notifiers with a trigger on that did (or did not) notify a session of it."""
         table, column = shaping.enabled_column(notify_action)
-        sent = (select(nl.c.timestamp, nl.c.notifier_id)
-                .where(*self._session_filter(session), affinity_equals(nl.c.notify_action, notify_action))
-                .subquery("t"))
-        if not table:
-            enabled: Any = literal(int(column))
-        else:
-            enabled = sent.c[column] if table == "t" else n.c[column]
-        outcome = sent.c.timestamp.is_not(None) if notified else sent.c.timestamp.is_(None)
-        stmt = (
-            select(n.c.id.label("notifier_id"), sent.c.timestamp)
-            .select_from(n.outerjoin(sent, n.c.id == sent.c.notifier_id))
-            .where(and_(_equals_one(enabled), outcome))
-            .order_by(n.c.id)
-        )
-        return self._rows(stmt, "notifications.get_notify_state_enabled")
+        kinds, params = [], {}
+        for name, value in (("session_key", session["session_key"]), ("rating_key", session["rating_key"]),
+                            ("user_id", session["user_id"]), ("notify_action", notify_action)):
+            kind, params[name] = affinity_shape(nl.c[name], value)
+            kinds.append(kind)
+        stmt = _notify_state_enabled_stmt(table, column, bool(notified), tuple(kinds))
+        return self._rows(stmt, "notifications.get_notify_state_enabled", params)
 
     def check_nofity_tag(self, notify_action: Any, tag: Any) -> bool:
         """Whether a notification with this trigger and tag was sent."""
@@ -241,8 +225,7 @@ class SqlaNotifications:
         """Delete a notifier (its log rows stay); False for an id that is not digits."""
         if not str(notifier_id).isdigit():
             return False
-        with transaction(self._engine, "notifications.delete_notifier") as conn:
-            conn.execute(delete(n).where(affinity_equals(n.c.id, notifier_id)))
+        sqla_orm.delete_notifier_rows(self._engine, notifier_id)
         return True
 
     def set_notify_state(self, notifier: Any, notify_action: Any, subject: Any = "", body: Any = "",
@@ -301,6 +284,48 @@ def _upsert(conn: Connection, table: Table, values: dict[str, Any], keys: dict[s
 def _equals_one(column: Any) -> ColumnElement[bool]:
     """``column = 1`` as SQLite compares it (a TEXT column against the text ``'1'``)."""
     return affinity_equals(column, 1)
+
+
+@per_shape(maxsize=1)
+def _form_users_stmt() -> Select[Any]:
+    """The users a notifier's settings form lists (built once: plexpy.db.stmt_cache)."""
+    return (select(users.c.user_id, users.c.username, users.c.friendly_name, users.c.email)
+            .where(users.c.deleted_user == 0).order_by(users.c.id))
+
+
+@per_shape(maxsize=1)
+def _remote_devices_stmt() -> Select[Any]:
+    """The official app's devices a notifier's settings form lists (built once: plexpy.db.stmt_cache)."""
+    md = mobile_devices
+    return (
+        select(md.c.device_id, md.c.device_name, md.c.friendly_name, md.c.platform)
+        .where(md.c.official == 1, md.c.onesignal_id.is_not(None), md.c.onesignal_id != "")
+        .order_by(md.c.id)
+    )
+
+
+@per_shape()
+def _notify_state_enabled_stmt(table: Any, column: Any, notified: bool, kinds: tuple[str, ...]) -> Select[Any]:
+    """Notifiers with ``column`` on that did (or did not) notify a session of ``:notify_action``.
+
+    The session is ``:session_key``, ``:rating_key`` and ``:user_id``; ``kinds`` say how each value compares
+    (plexpy.db.stmt_cache); the values are bound at execution.
+    """
+    names = ("session_key", "rating_key", "user_id", "notify_action")
+    sent = (select(nl.c.timestamp, nl.c.notifier_id)
+            .where(*(bound_affinity_equals(nl.c[name], kind, name) for name, kind in zip(names, kinds, strict=True)))
+            .subquery("t"))
+    if not table:
+        enabled: Any = literal(int(column))
+    else:
+        enabled = sent.c[column] if table == "t" else n.c[column]
+    outcome = sent.c.timestamp.is_not(None) if notified else sent.c.timestamp.is_(None)
+    return (
+        select(n.c.id.label("notifier_id"), sent.c.timestamp)
+        .select_from(n.outerjoin(sent, n.c.id == sent.c.notifier_id))
+        .where(and_(_equals_one(enabled), outcome))
+        .order_by(n.c.id)
+    )
 
 
 TWIN = SqlaNotifications

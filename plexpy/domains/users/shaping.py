@@ -61,10 +61,17 @@ def grouping(value: Any) -> Any:
     return context.config("GROUP_HISTORY_TABLES") if value is None else value
 
 
-def digit_id(value: Any) -> int | None:
-    """``value`` as an int when ``str(value).isdigit()`` (Tautulli's test), else None."""
+def digit_id(value: Any) -> int | float | None:
+    """``value`` as a number when ``str(value).isdigit()`` (Tautulli's test), else None.
+
+    Digits beyond SQLite's 64-bit integers become a float, as SQLite's numeric affinity converts that text
+    (so such an id matches no row instead of overflowing the driver).
+    """
     text = str(value)
-    return int(text) if text.isdigit() else None
+    if not text.isdigit():
+        return None
+    number = int(text)
+    return number if number < 2**63 else float(text)
 
 
 def _thumb(row: Mapping[str, Any]) -> Any:

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 import structlog
-from sqlalchemy import Select, case, delete, func, null, select, true, update
+from sqlalchemy import Integer, Select, String, bindparam, case, func, null, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.sql.elements import ColumnElement
@@ -19,13 +19,14 @@ from sqlalchemy.sql.elements import ColumnElement
 from plexpy import context
 from plexpy.datatables import DataTablesError, resolve
 from plexpy.datatables.sqla_sql import run_page
-from plexpy.db.engine import after_commit, connect, transaction, vacuum
+from plexpy.db.engine import connect, read_each, transaction
 from plexpy.db.errors import TautulliDBError
 from plexpy.db.retry import is_locked
 from plexpy.db.schema import session_history, session_history_media_info, session_history_metadata, users
 from plexpy.db.sqlfuncs import nocase_equals
+from plexpy.db.stmt_cache import per_shape
 from plexpy.db.upsert import upsert
-from plexpy.domains.users import shaping
+from plexpy.domains.users import _sqla_refresh, shaping, sqla_orm
 from plexpy.domains.users.refresh import refresh_users
 
 __all__ = ["TWIN", "SqlaUsers"]
@@ -58,9 +59,9 @@ class SqlaUsers:
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
 
-    def _rows(self, stmt: Any, op: str) -> list[dict[str, Any]]:
+    def _rows(self, stmt: Any, op: str, params: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
         with connect(self._engine, op) as conn:
-            return [dict(r) for r in conn.execute(stmt).mappings()]
+            return [dict(r) for r in conn.execute(stmt, params).mappings()]
 
     def _list_query(self, grouping: Any, where: list[ColumnElement[bool]]) -> Select[Any]:
         group_col = h.c.reference_id if grouping else h.c.id
@@ -177,37 +178,20 @@ class SqlaUsers:
         """A user's details by id, user name or e-mail (ASCII case-insensitive), or ``{}``."""
         numeric = shaping.digit_id(user_id)
         if numeric is not None:
-            match: ColumnElement[bool] = u.c.user_id == numeric
+            by, params = "user_id", {"match": numeric}
         elif user:
-            match = nocase_equals(u.c.username, user)
+            by, params = "username", {"match": user}
         elif email:
-            match = nocase_equals(u.c.email, email)
+            by, params = "email", {"match": email}
         else:
             return {}
-        user_max = (
-            select(func.max(h.c.started)).where(h.c.user_id == u.c.user_id).scalar_subquery()
-            if include_last_seen else null()
-        )
-        columns = [
-            u.c.id.label("row_id"), u.c.user_id, u.c.username, u.c.friendly_name, u.c.thumb.label("user_thumb"),
-            u.c.custom_avatar_url.label("custom_thumb"), u.c.email, u.c.is_active, u.c.is_admin, u.c.is_home_user,
-            u.c.is_allow_sync, u.c.is_restricted, u.c.do_notify, u.c.keep_history, u.c.deleted_user,
-            u.c.allow_guest, u.c.shared_libraries,
-        ]
-        stmt = select(*columns, user_max.label("last_seen")).where(match)
-        if include_last_seen:
-            # One aggregate row, as SQLite answers MAX() without GROUP BY: the user whose play is newest, and
-            # the newest play over every matching user; a dict of NULLs when nobody matches.
-            stmt = stmt.order_by(user_max.desc().nulls_last(), u.c.id).limit(1)
-        else:
-            stmt = stmt.order_by(u.c.id)
+        stmt, overall = _user_details_stmts(by, bool(include_last_seen))
         try:
-            rows = self._rows(stmt, "users.get_user_details")
-            if include_last_seen:
-                overall = select(func.max(h.c.started)).select_from(u.join(h, h.c.user_id == u.c.user_id)).where(match)
-                newest = self._rows(select(overall.scalar_subquery().label("last_seen")), "users.get_user_details")
+            rows = self._rows(stmt, "users.get_user_details", params)
+            if overall is not None:
+                newest = self._rows(overall, "users.get_user_details", params)
                 rows = [{**r, "last_seen": newest[0]["last_seen"]} for r in rows] or [
-                    {**dict.fromkeys(c.key for c in columns), "last_seen": newest[0]["last_seen"]}
+                    {**dict.fromkeys(stmt.selected_columns.keys()), "last_seen": newest[0]["last_seen"]}
                 ]
         except TautulliDBError:
             rows = []
@@ -218,54 +202,29 @@ class SqlaUsers:
         """Plays and time watched over each window of days."""
         if not context.allow_session_user(user_id):
             return []
-        group_col = h.c.reference_id if shaping.grouping(grouping) else h.c.id
+        grouped = bool(shaping.grouping(grouping))
         now = context.now()
         numeric = shaping.digit_id(user_id)
-        stats = []
-        for days in shaping.query_days(query_days):
-            rows: list[dict[str, Any]] = []
-            if numeric is not None:
-                since = h.c.stopped >= now - days * 86400 if days > 0 else true()
-                stmt = select(
-                    _watched_time().label("total_time"), func.count(group_col.distinct()).label("total_plays")
-                ).where(h.c.user_id == numeric, since)
-                try:
-                    rows = self._rows(stmt, "users.get_watch_time_stats")
-                except TautulliDBError:
-                    rows = []
-            stats.extend(shaping.watch_time_stat(days, r) for r in rows)
-        return stats
+        windows = shaping.query_days(query_days)
+        found: list[list[dict[str, Any]] | None] = [[] for _ in windows]
+        if numeric is not None:
+            found = read_each(self._engine, "users.get_watch_time_stats", [
+                (_watch_time_stmt(grouped, days > 0), {"user_id": numeric, "since": now - days * 86400})
+                for days in windows
+            ])
+        return [shaping.watch_time_stat(days, r) for days, rows in zip(windows, found, strict=True)
+                for r in rows or []]
 
     def get_player_stats(self, user_id: Any = None, grouping: Any = None) -> list[dict[str, Any]]:
         """Plays and time per player, most plays first; the platform of each player's newest row."""
         if not context.allow_session_user(user_id):
             return []
-        group_col = h.c.reference_id if shaping.grouping(grouping) else h.c.id
         numeric = shaping.digit_id(user_id)
         rows: list[dict[str, Any]] = []
         if numeric is not None:
-            newest = (
-                select(h.c.player, func.max(h.c.id).label("newest_id"))
-                .where(h.c.user_id == numeric).group_by(h.c.player).subquery("newest")
-            )
-            platform_of = h.alias("newest_row")
-            totals = (
-                select(
-                    h.c.player, func.count(group_col.distinct()).label("total_plays"),
-                    _watched_time().label("total_time"),
-                )
-                .where(h.c.user_id == numeric).group_by(h.c.player).subquery("totals")
-            )
-            stmt = (
-                select(totals.c.player, totals.c.total_plays, totals.c.total_time, platform_of.c.platform)
-                .select_from(
-                    totals.join(newest, _same(newest.c.player, totals.c.player))
-                    .join(platform_of, platform_of.c.id == newest.c.newest_id)
-                )
-                .order_by(totals.c.total_plays.desc(), totals.c.total_time.desc(), totals.c.player)
-            )
             try:
-                rows = self._rows(stmt, "users.get_player_stats")
+                rows = self._rows(_player_stats_stmt(bool(shaping.grouping(grouping))), "users.get_player_stats",
+                                  {"user_id": numeric})
             except TautulliDBError:
                 rows = []
         return [shaping.player_stat(n, r) for n, r in enumerate(rows)]
@@ -278,51 +237,17 @@ class SqlaUsers:
         numeric = shaping.digit_id(user_id)
         rows: list[dict[str, Any]] = []
         if numeric is not None:
-            item_key = case((h.c.media_type == "track", h.c.parent_rating_key), else_=h.c.rating_key)
-            ranked = (
-                select(
-                    h.c.id.label("rid"),
-                    item_key.label("item_key"),
-                    func.max(h.c.started).over(partition_by=item_key).label("newest"),
-                    _latest_row_per(item_key, h.c.started.desc(), h.c.id).label("pick"),
-                )
-                .select_from(m.join(h, m.c.id == h.c.id))
-                .where(h.c.user_id == numeric)
-                .subquery("ranked")
-            )
-            stmt = (
-                select(
-                    h.c.id, h.c.media_type, m.c.guid, h.c.rating_key, h.c.parent_rating_key,
-                    h.c.grandparent_rating_key, m.c.title, m.c.parent_title, m.c.grandparent_title,
-                    m.c.original_title, m.c.thumb, m.c.parent_thumb, m.c.grandparent_thumb, m.c.media_index,
-                    m.c.parent_media_index, m.c.year, m.c.originally_available_at, m.c.added_at, m.c.live,
-                    h.c.started, h.c.user,
-                )
-                .select_from(ranked.join(h, h.c.id == ranked.c.rid).join(m, m.c.id == h.c.id))
-                .where(ranked.c.pick == 1)
-                # SQLite walks the groups in key order, descending here because the one GROUP BY term takes the
-                # direction of the one ORDER BY term; ties on the newest play keep that order.
-                .order_by(ranked.c.newest.desc(), ranked.c.item_key.desc())
-                .limit(int(limit))
-            )
             try:
-                rows = self._rows(stmt, "users.get_recently_watched")
+                rows = self._rows(_recently_watched_stmt(), "users.get_recently_watched",
+                                  {"user_id": numeric, "limit": int(limit)})
             except TautulliDBError:
                 rows = []
         return [shaping.recently_watched_row(r) for r in rows]
 
     def get_users(self, include_deleted: bool = False) -> list[dict[str, Any]]:
         """Every user, deleted ones only when asked."""
-        stmt = select(
-            u.c.id.label("row_id"), u.c.user_id, u.c.username, u.c.friendly_name, u.c.thumb, u.c.custom_avatar_url,
-            u.c.email, u.c.is_active, u.c.is_admin, u.c.is_home_user, u.c.is_allow_sync, u.c.is_restricted,
-            u.c.do_notify, u.c.keep_history, u.c.allow_guest, u.c.shared_libraries, u.c.filter_all,
-            u.c.filter_movies, u.c.filter_tv, u.c.filter_music, u.c.filter_photos,
-        )
-        if not include_deleted:
-            stmt = stmt.where(u.c.deleted_user == 0)
         try:
-            rows = self._rows(stmt, "users.get_users")
+            rows = self._rows(_users_stmt(bool(include_deleted)), "users.get_users")
         except TautulliDBError:
             return []
         return [shaping.user_row(r) for r in rows]
@@ -340,11 +265,10 @@ class SqlaUsers:
 
     def get_user_names(self, kwargs: Mapping[str, Any] | None = None) -> list[dict[str, Any]] | None:
         """Every active user's id and display name; a guest sees only themselves."""
-        stmt = select(u.c.user_id, _friendly_name().label("friendly_name")).where(u.c.deleted_user == 0)
-        if context.get_session_user_id():
-            stmt = stmt.where(u.c.user_id == _bind_id(context.get_session_user_id()))
+        guest = context.get_session_user_id()
         try:
-            rows = self._rows(stmt, "users.get_user_names")
+            rows = self._rows(_user_names_stmt(bool(guest)), "users.get_user_names",
+                              {"user_id": _bind_id(guest)} if guest else None)
         except TautulliDBError:
             return None
         return context.friendly_name_to_username(rows)
@@ -353,13 +277,8 @@ class SqlaUsers:
         """A user's guest flag and tokens, or the defaults."""
         if not user_id:
             return shaping.default_tokens()
-        stmt = (
-            select(u.c.allow_guest, u.c.user_token, u.c.server_token)
-            .where(u.c.user_id == _bind_id(user_id), u.c.deleted_user == 0)
-            .order_by(u.c.id).limit(1)
-        )
         try:
-            rows = self._rows(stmt, "users.get_tokens")
+            rows = self._rows(_tokens_stmt(), "users.get_tokens", {"user_id": _bind_id(user_id)})
         except TautulliDBError:
             return shaping.default_tokens()
         return rows[0] if rows else shaping.default_tokens()
@@ -368,12 +287,8 @@ class SqlaUsers:
         """A user's library filters, parsed."""
         if not user_id:
             return {}
-        stmt = (
-            select(u.c.filter_all, u.c.filter_movies, u.c.filter_tv, u.c.filter_music, u.c.filter_photos)
-            .where(u.c.user_id == _bind_id(user_id)).order_by(u.c.id).limit(1)
-        )
         try:
-            rows = self._rows(stmt, "users.get_filters")
+            rows = self._rows(_filters_stmt(), "users.get_filters", {"user_id": _bind_id(user_id)})
         except TautulliDBError:
             rows = []
         return shaping.filters(rows[0] if rows else {})
@@ -438,27 +353,12 @@ class SqlaUsers:
             log.warning("users.undelete_failed")
             return None
 
+    def store_refreshed_users(self, users: Any = None) -> Any:
+        """Store plex.tv's user list: upsert each user, mark the users not shared with inactive (one transaction)."""
+        return _sqla_refresh.store(self._engine, users)
+
     def _purge_history(self, user_id: int) -> bool:
-        with connect(self._engine, "users.delete") as conn:
-            ids = list(conn.execute(select(h.c.id).where(h.c.user_id == user_id).order_by(h.c.id)).scalars())
-        if not ids:
-            return True
-        try:
-            with transaction(self._engine, "users.delete") as conn:  # a savepoint inside the caller's transaction
-                for name in shaping.HISTORY_TABLES:
-                    table = HISTORY[name]
-                    for chunk in shaping.chunks(ids):
-                        conn.execute(delete(table).where(table.c.id.in_(chunk)))
-        except TautulliDBError as exc:
-            if is_locked(exc.__cause__ or exc):
-                raise  # never drop a write silently: the caller learns the database was busy
-            log.warning("users.purge_failed", user_id=user_id)
-            return False
-        after_commit(lambda: vacuum(self._engine))
-        return True
-
-
-HISTORY = {t.name: t for t in (h, i, m)}
+        return sqla_orm.purge_history(self._engine, user_id)
 
 
 def _bind_id(value: Any) -> Any:
@@ -473,6 +373,142 @@ def _bind_id(value: Any) -> Any:
 def _same(left: Any, right: Any) -> ColumnElement[bool]:
     """Equality that also pairs NULL with NULL (GROUP BY puts NULLs in one group)."""
     return left.is_not_distinct_from(right)
+
+
+# Statements built once per shape (plexpy.db.stmt_cache); values are bound at execution.
+
+
+@per_shape(maxsize=8)
+def _user_details_stmts(by: str, include_last_seen: bool) -> tuple[Select[Any], Select[Any] | None]:
+    """The details row matching ``:match`` by ``by``, and the newest play over every match (with last seen)."""
+    if by == "user_id":
+        match: ColumnElement[bool] = u.c.user_id == bindparam("match")
+    else:
+        match = nocase_equals(u.c[by], bindparam("match", type_=String()))
+    user_max = (
+        select(func.max(h.c.started)).where(h.c.user_id == u.c.user_id).scalar_subquery()
+        if include_last_seen else null()
+    )
+    columns = [
+        u.c.id.label("row_id"), u.c.user_id, u.c.username, u.c.friendly_name, u.c.thumb.label("user_thumb"),
+        u.c.custom_avatar_url.label("custom_thumb"), u.c.email, u.c.is_active, u.c.is_admin, u.c.is_home_user,
+        u.c.is_allow_sync, u.c.is_restricted, u.c.do_notify, u.c.keep_history, u.c.deleted_user,
+        u.c.allow_guest, u.c.shared_libraries,
+    ]
+    stmt = select(*columns, user_max.label("last_seen")).where(match)
+    if not include_last_seen:
+        return stmt.order_by(u.c.id), None
+    # One aggregate row, as SQLite answers MAX() without GROUP BY: the user whose play is newest, and the
+    # newest play over every matching user; a dict of NULLs when nobody matches.
+    overall = select(func.max(h.c.started)).select_from(u.join(h, h.c.user_id == u.c.user_id)).where(match)
+    return (stmt.order_by(user_max.desc().nulls_last(), u.c.id).limit(1),
+            select(overall.scalar_subquery().label("last_seen")))
+
+
+@per_shape(maxsize=4)
+def _watch_time_stmt(grouped: bool, windowed: bool) -> Select[Any]:
+    """Time watched and plays of ``:user_id`` (stopped at or after ``:since`` when ``windowed``)."""
+    group_col = h.c.reference_id if grouped else h.c.id
+    stmt = select(
+        _watched_time().label("total_time"), func.count(group_col.distinct()).label("total_plays")
+    ).where(h.c.user_id == bindparam("user_id"))
+    return stmt.where(h.c.stopped >= bindparam("since")) if windowed else stmt
+
+
+@per_shape(maxsize=2)
+def _player_stats_stmt(grouped: bool) -> Select[Any]:
+    """Plays and time per player of ``:user_id``, with the platform of each player's newest row."""
+    group_col = h.c.reference_id if grouped else h.c.id
+    newest = (
+        select(h.c.player, func.max(h.c.id).label("newest_id"))
+        .where(h.c.user_id == bindparam("user_id")).group_by(h.c.player).subquery("newest")
+    )
+    platform_of = h.alias("newest_row")
+    totals = (
+        select(
+            h.c.player, func.count(group_col.distinct()).label("total_plays"),
+            _watched_time().label("total_time"),
+        )
+        .where(h.c.user_id == bindparam("user_id")).group_by(h.c.player).subquery("totals")
+    )
+    return (
+        select(totals.c.player, totals.c.total_plays, totals.c.total_time, platform_of.c.platform)
+        .select_from(
+            totals.join(newest, _same(newest.c.player, totals.c.player))
+            .join(platform_of, platform_of.c.id == newest.c.newest_id)
+        )
+        .order_by(totals.c.total_plays.desc(), totals.c.total_time.desc(), totals.c.player)
+    )
+
+
+@per_shape(maxsize=1)
+def _recently_watched_stmt() -> Select[Any]:
+    """The newest play of each item ``:user_id`` watched (tracks by album), ``:limit`` of them."""
+    item_key = case((h.c.media_type == "track", h.c.parent_rating_key), else_=h.c.rating_key)
+    ranked = (
+        select(
+            h.c.id.label("rid"),
+            item_key.label("item_key"),
+            func.max(h.c.started).over(partition_by=item_key).label("newest"),
+            _latest_row_per(item_key, h.c.started.desc(), h.c.id).label("pick"),
+        )
+        .select_from(m.join(h, m.c.id == h.c.id))
+        .where(h.c.user_id == bindparam("user_id"))
+        .subquery("ranked")
+    )
+    return (
+        select(
+            h.c.id, h.c.media_type, m.c.guid, h.c.rating_key, h.c.parent_rating_key,
+            h.c.grandparent_rating_key, m.c.title, m.c.parent_title, m.c.grandparent_title,
+            m.c.original_title, m.c.thumb, m.c.parent_thumb, m.c.grandparent_thumb, m.c.media_index,
+            m.c.parent_media_index, m.c.year, m.c.originally_available_at, m.c.added_at, m.c.live,
+            h.c.started, h.c.user,
+        )
+        .select_from(ranked.join(h, h.c.id == ranked.c.rid).join(m, m.c.id == h.c.id))
+        .where(ranked.c.pick == 1)
+        # SQLite walks the groups in key order, descending here because the one GROUP BY term takes the
+        # direction of the one ORDER BY term; ties on the newest play keep that order.
+        .order_by(ranked.c.newest.desc(), ranked.c.item_key.desc())
+        .limit(bindparam("limit", type_=Integer()))
+    )
+
+
+@per_shape(maxsize=2)
+def _users_stmt(include_deleted: bool) -> Select[Any]:
+    """Every user (deleted ones with ``include_deleted``)."""
+    stmt = select(
+        u.c.id.label("row_id"), u.c.user_id, u.c.username, u.c.friendly_name, u.c.thumb, u.c.custom_avatar_url,
+        u.c.email, u.c.is_active, u.c.is_admin, u.c.is_home_user, u.c.is_allow_sync, u.c.is_restricted,
+        u.c.do_notify, u.c.keep_history, u.c.allow_guest, u.c.shared_libraries, u.c.filter_all,
+        u.c.filter_movies, u.c.filter_tv, u.c.filter_music, u.c.filter_photos,
+    )
+    return stmt if include_deleted else stmt.where(u.c.deleted_user == 0)
+
+
+@per_shape(maxsize=2)
+def _user_names_stmt(guest: bool) -> Select[Any]:
+    """Every active user's id and display name (only ``:user_id`` for a guest)."""
+    stmt = select(u.c.user_id, _friendly_name().label("friendly_name")).where(u.c.deleted_user == 0)
+    return stmt.where(u.c.user_id == bindparam("user_id")) if guest else stmt
+
+
+@per_shape(maxsize=1)
+def _tokens_stmt() -> Select[Any]:
+    """The guest flag and tokens of ``:user_id`` (not deleted)."""
+    return (
+        select(u.c.allow_guest, u.c.user_token, u.c.server_token)
+        .where(u.c.user_id == bindparam("user_id"), u.c.deleted_user == 0)
+        .order_by(u.c.id).limit(1)
+    )
+
+
+@per_shape(maxsize=1)
+def _filters_stmt() -> Select[Any]:
+    """The library filters of ``:user_id``."""
+    return (
+        select(u.c.filter_all, u.c.filter_movies, u.c.filter_tv, u.c.filter_music, u.c.filter_photos)
+        .where(u.c.user_id == bindparam("user_id")).order_by(u.c.id).limit(1)
+    )
 
 
 TWIN = SqlaUsers
