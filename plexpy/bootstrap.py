@@ -13,6 +13,7 @@ from sqlalchemy.engine import Engine
 
 from plexpy import config, context
 from plexpy.config import Settings
+from plexpy.db import backup_on_first_run, dual_write
 from plexpy.db.engine import build_engine
 from plexpy.db.errors import TautulliDBError
 from plexpy.db.sqlite_executor import SqliteExecutor
@@ -184,6 +185,7 @@ def build(settings: Settings, *, router: Any = None, detect_races: bool = True) 
     cfg = settings.tautulli
     context.set_base_config(cfg, tz=settings.db.timezone)
     path = settings.db.sqlite_path
+    backup_on_first_run.on_open(settings)  # once per database file, before anything opens it (see the module)
     executor = None
     if path is not None:
         executor = SqliteExecutor(
@@ -205,5 +207,6 @@ def build(settings: Settings, *, router: Any = None, detect_races: bool = True) 
         probe = _data_version_probe(executor) if executor is not None and detect_races else None
         router = build_router(settings, race_probe=probe)
     if executor is not None and hasattr(router, "write_verifier") and router.write_verifier is None:
-        router.write_verifier = SqliteWriteVerifier(executor, engine)
+        router.write_verifier = SqliteWriteVerifier(executor, engine, twin_factory=_load_twin)
+    router = dual_write.attach(settings, router)  # unchanged unless second_db_url is set
     return Runtime(settings=settings, executor=executor, engine=engine, router=router, twins=twins)

@@ -104,18 +104,25 @@ def replay() -> None:
 
 
 def _print_replay(result: Any) -> None:
-    table = Table(title=f"replay ({result.mode or result.backend})")
-    for column in ("domain", "records", "passed", "failed", "median ms"):
+    dialect = getattr(result, "dialect", "sqlite")
+    where = f" on {dialect}" if dialect != "sqlite" else ""
+    table = Table(title=f"replay ({result.mode or result.backend}{where})")
+    extra = ("not applicable",) if dialect != "sqlite" else ()
+    for column in ("domain", "records", "passed", "failed", *extra, "median ms"):
         table.add_column(column, justify="right" if column != "domain" else "left")
     for row in result.by_domain():
-        table.add_row(row["domain"], str(row["records"]), str(row["passed"]), str(row["failed"]),
+        na = (str(row.get("not_applicable", 0)),) if extra else ()
+        table.add_row(row["domain"], str(row["records"]), str(row["passed"]), str(row["failed"]), *na,
                       f"{row['median_ms']:.2f}")
     console.print(table)
-    failures = [r for r in result.results if not r.passed]
+    failures = [r for r in result.results if not r.passed and not getattr(r, "not_applicable", None)]
     for failure in failures[:20]:
         console.print(f"[red]FAIL[/red] {failure.id} {failure.target}: {failure.difference}", markup=True)
     if len(failures) > 20:
         console.print(f"... and {len(failures) - 20} more failures (see --json)")
+    for skipped in getattr(result, "not_applicable", None) or ():
+        console.print(f"not applicable on {result.dialect}: {skipped.id} {skipped.target}: {skipped.not_applicable}",
+                      markup=False)
     parity = getattr(result, "parity", None)
     if parity:
         totals = parity.get("totals", {})
@@ -143,34 +150,43 @@ def _print_replay(result: Any) -> None:
 @click.option("--sample-rate", type=click.FloatRange(0, 1), default=1.0, show_default=True,
               help="Share of calls whose other path is compared (shadow modes).")
 @click.option("--aa", is_flag=True, help="A/A run: compare the answering path with itself (the comparator's noise).")
+@click.option("--url", "url", default=None, metavar="URL",
+              help="A PostgreSQL URL: the recorded database is copied into a fresh schema there (dropped at the "
+                   "end) and the sqlalchemy twins answer on it (with --backend sqlalchemy).")
 @shim_options
 @click.pass_context
 def replay_calls_cmd(ctx: click.Context, calls_file: Path, db: Path, backend: str, mode: str | None,
-                     domains: tuple[str, ...], json_out: Path | None, sample_rate: float, aa: bool,
+                     domains: tuple[str, ...], json_out: Path | None, sample_rate: float, aa: bool, url: str | None,
                      off_thread: bool | None, candidate_timeout: float | None, report_dir: Path | None) -> None:
     """Replay recorded read calls and compare each result with what Tautulli returned.
 
     With --mode shadow or reverse-shadow the router runs both paths for every record: each record yields a
     parity event (legacy vs SQLAlchemy) and an oracle verdict, and the parity report's path is printed.
     Ends with the line ``N passed, M failed`` (oracle verdicts); exits 0 only when no record failed and, in
-    a shadow mode, every compared call matched.
+    a shadow mode, every compared call matched. With --url (PostgreSQL) the line adds ``K not applicable on
+    postgresql``: SQLite-only records (raw SQL on PRAGMA or sqlite_master) that raised a database error there,
+    listed above it with the reason.
 
     Example:
         tautulli-db replay calls plexpy/sample/calls.jsonl --db plexpy/sample/tautulli.db --backend sqlalchemy
         tautulli-db replay calls plexpy/sample/calls.jsonl --db plexpy/sample/tautulli.db --mode shadow
+        tautulli-db replay calls plexpy/sample/calls.jsonl --db plexpy/sample/tautulli.db --backend sqlalchemy
+            --url postgresql+psycopg://tautulli@localhost/tautulli
     """
     from plexpy.commands.replay import replay_calls  # noqa: PLC0415 - keep start-up light
 
     shim = {"sample_rate": sample_rate, "off_thread": off_thread, "candidate_timeout": candidate_timeout,
             "report_dir": str(report_dir) if report_dir else None}
     result = _run(lambda: replay_calls(calls_file, db, backend=backend, mode=mode, domains=list(domains) or None,
-                                       shim=shim, aa=aa), ctx.obj["traceback"])
+                                       shim=shim, aa=aa, url=url), ctx.obj["traceback"])
     if json_out is not None:
         with json_out.open("w", encoding="utf-8") as handle:
             for r in result.results:
                 handle.write(json.dumps(r.as_json(), ensure_ascii=False) + "\n")
     _print_replay(result)
-    click.echo(f"{result.passed} passed, {result.failed} failed")
+    skipped = len(result.not_applicable)
+    click.echo(f"{result.passed} passed, {result.failed} failed"
+               + (f", {skipped} not applicable on {result.dialect}" if url is not None else ""))
     sys.exit(0 if result.failed == 0 and result.parity_failures == 0 else 1)
 
 
@@ -189,9 +205,16 @@ def replay_calls_cmd(ctx: click.Context, calls_file: Path, db: Path, backend: st
               help="Write one JSON object per step (id, verdict, difference, seconds).")
 @click.option("--report-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Folder of parity report runs (default: parity_reports).")
+@click.option("--url", "url", default=None, metavar="URL",
+              help="Run on this PostgreSQL database instead (postgresql+psycopg://…; with --backend "
+                   "sqlalchemy): the recorded database is copied into a fresh schema there, dropped at the end.")
+@click.option("--timing", "timing_rounds", type=click.IntRange(min=1), default=None,
+              help="Instead: replay N times on legacy and N times in --mode (default shadow), alternately, and "
+                   "print the median time per step of each (the cost of write verification).")
 @click.pass_context
 def replay_writes_cmd(ctx: click.Context, writes_file: Path, db: Path, final_state: Path | None, backend: str,
-                      mode: str | None, json_out: Path | None, report_dir: Path | None) -> None:
+                      mode: str | None, json_out: Path | None, report_dir: Path | None, url: str | None,
+                      timing_rounds: int | None) -> None:
     """Replay a recorded script of write calls in order and compare return values and the final database.
 
     Each step runs on a copy at its own clock, zone and config; files the script names (the database to
@@ -201,11 +224,40 @@ def replay_writes_cmd(ctx: click.Context, writes_file: Path, db: Path, final_sta
 
     Example:
         cd plexpy/sample && tautulli-db replay writes writes.jsonl --db tautulli.db --final-state final_state.json
-    """
-    from plexpy.commands.replay_writes import replay_writes  # noqa: PLC0415 - keep start-up light
 
-    result = _run(lambda: replay_writes(writes_file, db, final_state, backend=backend, mode=mode,
-                                        report_dir=report_dir), ctx.obj["traceback"])
+    Example (on PostgreSQL: the recorded database is copied into a fresh schema there first):
+        cd plexpy/sample && tautulli-db replay writes writes.jsonl --db tautulli.db --final-state final_state.json
+            --backend sqlalchemy --url postgresql+psycopg://tautulli@localhost/scratch
+
+    Example (cost of shadow write verification):
+        cd plexpy/sample && tautulli-db replay writes writes.jsonl --db tautulli.db --mode shadow --timing 3
+    """
+    from plexpy.commands.replay_writes import measure_write_overhead, replay_writes  # noqa: PLC0415
+
+    if timing_rounds is not None:
+        cost = _run(lambda: measure_write_overhead(writes_file, db, final_state, mode=mode or "shadow",
+                                                   rounds=timing_rounds, report_dir=report_dir),
+                    ctx.obj["traceback"])
+        click.echo(f"{len(cost.legacy)} steps, {cost.rounds} run(s) per mode, alternating")
+        click.echo(f"median per step: legacy {cost.legacy_median_ms:.2f} ms, {cost.mode} "
+                   f"{cost.compared_median_ms:.2f} ms (ratio of medians "
+                   f"{cost.compared_median_ms / cost.legacy_median_ms:.2f})")
+        click.echo(f"per step, median: +{cost.added_median_ms:.2f} ms, ratio {cost.ratio_median:.2f}")
+        for method in sorted(cost.capture_ms):
+            click.echo(f"change capture per verified write ({method}, both paths): median "
+                       f"{cost.capture_median_ms(method):.2f} ms over {len(cost.capture_ms[method])} writes")
+        click.echo(f"{cost.failed} failed")
+        sys.exit(0 if cost.failed == 0 else 1)
+
+    if url is not None:
+        if backend != "sqlalchemy" or mode is not None:
+            raise click.UsageError("--url runs the SQLAlchemy twins: use it with --backend sqlalchemy, no --mode")
+        from plexpy.commands.replay_writes_pg import replay_writes_pg  # noqa: PLC0415 - keep start-up light
+
+        result = _run(lambda: replay_writes_pg(writes_file, db, url, final_state), ctx.obj["traceback"])
+    else:
+        result = _run(lambda: replay_writes(writes_file, db, final_state, backend=backend, mode=mode,
+                                            report_dir=report_dir), ctx.obj["traceback"])
     if json_out is not None:
         with json_out.open("w", encoding="utf-8") as handle:
             for step in result.steps:
@@ -234,33 +286,48 @@ def _ms(value: float | None) -> str:
 
 @cli.command("verify")
 @click.option("--db", "db", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Your own Tautulli database (not available yet: needs the generic workload).")
+              help="Your own Tautulli database: verified on a WAL-safe snapshot, never written.")
+@click.option("--per-operation", type=click.IntRange(1, 1000), default=8, show_default=True,
+              help="With --db: calls per read operation of the generic workload.")
+@click.option("--seed", type=int, default=0, show_default=True, help="With --db: the workload's random draws.")
+@click.option("--domain", "domains", multiple=True, type=DomainType(), help="With --db: only this domain (repeat).")
+@click.option("--writes", is_flag=True,
+              help="With --db: also run the recorded write script in shadow, on a copy of the snapshot only.")
 @shim_options
 @click.pass_context
-def verify_cmd(ctx: click.Context, db: Path | None, off_thread: bool | None, candidate_timeout: float | None,
-               report_dir: Path | None) -> None:
-    """Prove both paths on the bundled sample: shadow mode, 100 % sampling, every implemented domain.
+def verify_cmd(ctx: click.Context, db: Path | None, per_operation: int, seed: int, domains: tuple[str, ...],
+               writes: bool, off_thread: bool | None, candidate_timeout: float | None, report_dir: Path | None) -> None:
+    """Prove both paths: shadow mode, 100 % sampling, every implemented domain.
 
-    Prints, per domain, the recorded calls, parity matches (legacy vs SQLAlchemy) and oracle matches (vs
-    Tautulli v2.17.2), and the path of report.html. Exits 0 when no implemented domain has a parity
-    mismatch or an oracle failure, 1 otherwise, 2 for usage errors (such as --db, not available yet).
+    Without --db: replays the bundled sample and prints, per domain, the recorded calls, parity matches
+    (legacy vs SQLAlchemy) and oracle matches (vs Tautulli v2.17.2). With --db: snapshots your database
+    (read-only, WAL included; the file is never written), discovers its users, libraries, rating keys and
+    history, drives a generic read workload through every domain and prints calls, matches, mismatches and
+    errors per domain. Then the path of report.html. Exits 0 when every comparison matched, 1 otherwise.
 
     Example:
         tautulli-db verify
         tautulli-db verify --off-thread --report-dir /tmp/parity
+        tautulli-db verify --db /opt/Tautulli/tautulli.db
+        tautulli-db verify --db /opt/Tautulli/tautulli.db --writes
     """
     from plexpy import config  # noqa: PLC0415 - keep start-up light
-    from plexpy.commands.verify import WorkloadUnavailable, verify  # noqa: PLC0415
 
     overrides = {"candidate_timeout": candidate_timeout} if candidate_timeout is not None else {}
+    if db is not None:
+        from plexpy.cli_verify import verify_own  # noqa: PLC0415 - the own-database run lives apart
+
+        settings = config.load(config.locate_config(ctx.obj.get("config")), overrides=overrides)
+        verify_own(ctx, settings, db, per_operation=per_operation, seed=seed,
+                   domains=domains or None, off_thread=off_thread, report_dir=report_dir,
+                   templates=sample_path("calls.jsonl"), writes=sample_path("writes.jsonl") if writes else None)
+        return
+    from plexpy.commands.verify import verify  # noqa: PLC0415
 
     def run() -> Any:
-        try:
-            settings = config.load(None, overrides=overrides)
-            return verify(settings, calls=sample_path("calls.jsonl"), sample_db=sample_path("tautulli.db"),
-                          db=db, off_thread=off_thread, report_dir=report_dir)
-        except WorkloadUnavailable as exc:
-            raise click.UsageError(redact_text(str(exc))) from exc
+        settings = config.load(None, overrides=overrides)
+        return verify(settings, calls=sample_path("calls.jsonl"), sample_db=sample_path("tautulli.db"),
+                      off_thread=off_thread, report_dir=report_dir)
 
     result = _run(run, ctx.obj["traceback"])
     table = Table(title="verify: shadow, 100 % sampling")
@@ -507,9 +574,33 @@ def _register_schema_commands() -> None:
     cli.add_command(repair_cmd)
     cli.add_command(copy_cmd)
     cli.add_command(reconcile_cmd)
+    from plexpy.cli_backup import backup_cmd, restore_cmd  # noqa: PLC0415 - the backup commands live apart
+
+    cli.add_command(backup_cmd)
+    cli.add_command(restore_cmd)
 
 
 _register_schema_commands()
+
+
+def _register_outbox_commands() -> None:
+    from plexpy.cli_outbox import outbox_group  # noqa: PLC0415 - the dual-write outbox commands live apart
+
+    cli.add_command(outbox_group)
+
+
+_register_outbox_commands()
+
+
+def _register_perf_commands() -> None:
+    from plexpy.cli_perf import bench_group, sample_cmd  # noqa: PLC0415 - the performance commands live apart
+
+    bench_group.add_command(bench_shim_cmd)  # the bench group of cli_perf (with its options) keeps `bench shim`
+    cli.add_command(bench_group)
+    cli.add_command(sample_cmd)
+
+
+_register_perf_commands()
 
 
 def main() -> None:

@@ -31,6 +31,7 @@ __all__ = [
     "HISTORY_FILE",
     "SETTINGS",
     "TAUTULLI_KEYS",
+    "BackupSettings",
     "ConfigError",
     "DbSettings",
     "Setting",
@@ -74,6 +75,7 @@ _DEFAULT_STATS_CARDS = [
 
 #: Every Tautulli v2.17.2 config key the data layer reads, at Tautulli's defaults.
 TAUTULLI_KEYS: Mapping[str, TautulliKey] = MappingProxyType(_keys(
+    ("ALLOW_GUEST_ACCESS", "General", int, 0),
     ("API_KEY", "General", str, ""),
     ("API_SQL", "General", int, 0),
     ("BACKUP_DAYS", "General", int, 3),
@@ -92,6 +94,7 @@ TAUTULLI_KEYS: Mapping[str, TautulliKey] = MappingProxyType(_keys(
     ("HOME_LIBRARY_CARDS", "General", list, []),
     ("HOME_STATS_CARDS", "General", list, _DEFAULT_STATS_CARDS),
     ("HTTP_BASE_URL", "General", str, ""),
+    ("HTTP_PLEX_ADMIN", "General", int, 1),
     ("HTTP_HOST", "General", str, "0.0.0.0"),  # noqa: S104 - Tautulli's default, a value, never bound here
     ("HTTP_PORT", "General", int, 8181),
     ("HTTP_RATE_LIMIT_ATTEMPTS", "General", int, 10),
@@ -233,6 +236,11 @@ SETTINGS: tuple[Setting, ...] = (
             "the default database is tautulli.db inside it.", str),
     Setting("db_url", "Database", "db_url", "TAUTULLI_DB_URL", None, "SQLAlchemy URL of the database; "
             "unset means sqlite:///<data_dir>/tautulli.db.", str),
+    Setting("second_db_url", "Database", "second_db_url", "TAUTULLI_SECOND_DB_URL", None,
+            "SQLAlchemy URL of a second store (PostgreSQL) that every write to the SQLite database is also "
+            "applied to, through a durable outbox; unset means no dual write.", str),
+    Setting("outbox_path", "Database", "outbox_path", "TAUTULLI_OUTBOX_PATH", None,
+            "The dual-write outbox file; unset means <database>.outbox.sqlite beside the database.", str),
     Setting("backend_default", "DB_BACKEND", "default", "TAUTULLI_DB_BACKEND_DEFAULT", "legacy",
             "Mode of every domain without its own key: legacy, shadow, reverse-shadow or sqlalchemy.", Mode.parse),
     Setting("timezone", "General", "timezone", "TAUTULLI_TZ", None, "IANA time zone that SQLite's "
@@ -277,6 +285,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("gate_latency_floor_ms", "Gate", "latency_floor_ms", "TAUTULLI_GATE_LATENCY_FLOOR_MS", 50.0,
             "Milliseconds (p95) the SQLAlchemy path may be slower than the legacy one whatever the ratio.",
             _parse_non_negative),
+    Setting("backup_on_first_run", "Backup", "first_run", "TAUTULLI_BACKUP_FIRST_RUN", True,
+            "The first time the data layer opens a SQLite database (and before `migrate`), back it up into "
+            "backups/ beside it, once (marker backups/first_run.json).", _parse_bool),
+    Setting("backup_keep", "Backup", "keep", "TAUTULLI_BACKUP_KEEP", 5,
+            "How many backups taken by tautulli-db (with a .json manifest) a folder keeps; older ones are "
+            "deleted after each backup, first-run backups never.", _parse_at_least_one),
 )
 
 _SETTINGS_BY_NAME = {s.name: s for s in SETTINGS}
@@ -289,6 +303,8 @@ class DbSettings:
     url: URL
     data_dir: Path
     timezone: str = "UTC"
+    second_url: URL | None = None
+    outbox_path: Path | None = None
 
     @property
     def sqlite_path(self) -> Path | None:
@@ -318,6 +334,14 @@ class ShimSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class BackupSettings:
+    """Backups taken by the data layer itself."""
+
+    first_run: bool = True
+    keep: int = 5
+
+
+@dataclass(frozen=True, slots=True)
 class Settings:
     """The whole configuration, validated. Built once by :func:`load`."""
 
@@ -325,6 +349,7 @@ class Settings:
     shim: ShimSettings
     tautulli: Mapping[str, Any]
     config_path: Path | None = None
+    backup: BackupSettings = field(default_factory=BackupSettings)
 
     def tautulli_value(self, name: str) -> Any:
         """A Tautulli config value by its upper-case name (KeyError for keys the data layer never reads)."""
@@ -435,7 +460,7 @@ def _db_url(raw: str | None, data_dir: Path) -> URL:
         return URL.create("sqlite", database=str(data_dir / "tautulli.db"))
     try:
         url = make_url(str(raw).strip())
-    except ArgumentError as exc:
+    except (ArgumentError, ValueError) as exc:  # ValueError: a port that is not a number
         raise ConfigError(
             "db_url: malformed database URL; expected e.g. sqlite:///path/tautulli.db or "
             "postgresql+psycopg://user@host/dbname"
@@ -496,11 +521,24 @@ def load(
         raise ConfigError(f"demote_failures ({shim.demote_failures}) cannot exceed demote_window "
                           f"({shim.demote_window})")
     return Settings(
-        db=DbSettings(url=url, data_dir=data_dir, timezone=timezone),
+        db=DbSettings(url=url, data_dir=data_dir, timezone=timezone,
+                      second_url=_second_url(_parsed("second_db_url", ini, environ, overrides), data_dir),
+                      outbox_path=_optional_path(_parsed("outbox_path", ini, environ, overrides))),
         shim=shim,
         tautulli=MappingProxyType(tautulli),
         config_path=config_path,
+        backup=BackupSettings(first_run=_parsed("backup_on_first_run", ini, environ, overrides),
+                              keep=_parsed("backup_keep", ini, environ, overrides)),
     )
+
+
+def _second_url(raw: str | None, data_dir: Path) -> URL | None:
+    if raw is None or str(raw).strip() == "":
+        return None
+    try:
+        return _db_url(raw, data_dir)
+    except ConfigError as exc:
+        raise ConfigError(str(exc).replace("db_url", "second_db_url", 1)) from exc
 
 
 def _optional_path(value: str | None) -> Path | None:
