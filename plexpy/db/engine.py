@@ -23,6 +23,10 @@ from shim import deadline
 
 __all__ = ["after_commit", "build_engine", "connect", "guarded", "read_each", "transaction", "vacuum"]
 
+#: What a statement can raise from the driver: SQLAlchemy's wrapped DBAPI errors, and OverflowError, which
+#: sqlite3 raises unwrapped for an int it cannot bind (beyond 64 bits).
+STATEMENT_ERRORS: tuple[type[BaseException], ...] = (SQLAlchemyError, OverflowError)
+
 _pinned: contextvars.ContextVar[tuple[Engine, Connection] | None] = contextvars.ContextVar(
     "tautulli_pinned_connection", default=None
 )
@@ -126,10 +130,10 @@ def connect(engine: Engine, op: str = "query") -> Iterator[Connection]:
     """
     pinned = _pinned.get()
     if pinned is not None and pinned[0] is engine:
-        with translating(op, SQLAlchemyError), guarded(pinned[1]) as guarded_conn:
+        with translating(op, *STATEMENT_ERRORS), guarded(pinned[1]) as guarded_conn:
             yield guarded_conn
         return
-    with translating(op, SQLAlchemyError), engine.begin() as conn:
+    with translating(op, *STATEMENT_ERRORS), engine.begin() as conn:
         if deadline.active():
             with guarded(conn) as guarded_conn:
                 yield guarded_conn
@@ -170,27 +174,27 @@ def transaction(engine: Engine, op: str = "write", *, rollback: bool = False) ->
     """
     pinned = _pinned.get()
     if pinned is not None and pinned[0] is engine:
-        with translating(op, SQLAlchemyError):
+        with translating(op, *STATEMENT_ERRORS):
             nested = pinned[1].begin_nested()
         try:
-            with translating(op, SQLAlchemyError):
+            with translating(op, *STATEMENT_ERRORS):
                 yield pinned[1]
         except BaseException:
             nested.rollback()
             raise
-        with translating(op, SQLAlchemyError):
+        with translating(op, *STATEMENT_ERRORS):
             nested.rollback() if rollback else nested.commit()
         return
-    with translating(op, SQLAlchemyError):
+    with translating(op, *STATEMENT_ERRORS):
         conn = engine.connect().execution_options(tautulli_begin="IMMEDIATE")
     try:
-        with translating(op, SQLAlchemyError):
+        with translating(op, *STATEMENT_ERRORS):
             trans = on_locked(conn.begin)
         token = _pinned.set((engine, conn))
         pending: list[Callable[[], Any]] = []
         pending_token = _after_commit.set(pending)
         try:
-            with translating(op, SQLAlchemyError):
+            with translating(op, *STATEMENT_ERRORS):
                 yield conn
         except BaseException:
             trans.rollback()
@@ -198,7 +202,7 @@ def transaction(engine: Engine, op: str = "write", *, rollback: bool = False) ->
         finally:
             _pinned.reset(token)
             _after_commit.reset(pending_token)
-        with translating(op, SQLAlchemyError):
+        with translating(op, *STATEMENT_ERRORS):
             trans.rollback() if rollback else trans.commit()
     finally:
         conn.close()

@@ -30,6 +30,10 @@ log = structlog.get_logger(__name__)
 Row = dict[str, Any]
 Tracer = Callable[[str, Sequence[Any], float], None]
 
+#: What the driver raises for a statement: its own errors, and OverflowError for an int it cannot bind
+#: (beyond 64 bits), which Tautulli's callers meet as a failed query.
+DRIVER_ERRORS: tuple[type[BaseException], ...] = (sqlite3.Error, OverflowError)
+
 _WRITE_LOCK = threading.RLock()
 _VALID_JOURNAL = {"DELETE", "TRUNCATE", "PERSIST", "MEMORY", "WAL", "OFF"}
 _VALID_SYNC = {"OFF", "NORMAL", "FULL", "EXTRA"}
@@ -130,7 +134,7 @@ class SqliteExecutor:
     def select(self, query: str, args: Sequence[Any] | None = None) -> list[Row]:
         """Run a query and return every row as a dict (a repeated output name keeps its last value)."""
         conn = self.connection()
-        with translating("select", sqlite3.Error), self._guarded(conn):
+        with translating("select", *DRIVER_ERRORS), self._guarded(conn):
             cursor = self._execute(conn, query, args or ())
             if cursor.description is None:
                 return []
@@ -202,7 +206,7 @@ class SqliteExecutor:
 
     def action(self, query: str, args: Sequence[Any] | None = None) -> int:
         """Run one statement (in its own transaction unless inside :meth:`transaction`); return changed rows."""
-        with self.transaction() as conn, translating("action", sqlite3.Error):
+        with self.transaction() as conn, translating("action", *DRIVER_ERRORS):
             cursor = self._execute(conn, query, args or ())
             inserted = query.lstrip().split(None, 1)[0].upper() in ("INSERT", "REPLACE") and cursor.rowcount > 0
             # Tautulli opens a connection per call, so its last insert id is 0 unless that call inserted.

@@ -32,7 +32,7 @@ from shim.errors import ConfigError
 ANCHOR = 1768478400
 #: Multiply every property's cases (e.g. TAUTULLI_HYPOTHESIS_SCALE=10 for a long on-demand run).
 SCALE = max(1, int(os.environ.get("TAUTULLI_HYPOTHESIS_SCALE", "1")))
-EXAMPLES = 150 * SCALE
+EXAMPLES = 400 * SCALE
 
 
 def seeded(examples: int) -> Any:

@@ -64,14 +64,15 @@ def grouping(value: Any) -> Any:
 def digit_id(value: Any) -> int | float | None:
     """``value`` as a number when ``str(value).isdigit()`` (Tautulli's test), else None.
 
-    Digits beyond SQLite's 64-bit integers become a float, as SQLite's numeric affinity converts that text
-    (so such an id matches no row instead of overflowing the driver).
+    Tautulli binds the value as given. Text digits beyond SQLite's 64-bit integers become a float, as SQLite's
+    numeric affinity converts that text (such an id matches no row); an ``int`` that large stays an int, so the
+    driver refuses to bind it on both paths, as it does for Tautulli (a failed query).
     """
     text = str(value)
     if not text.isdigit():
         return None
     number = int(text)
-    return number if number < 2**63 else float(text)
+    return number if number < 2**63 or isinstance(value, int) else float(text)
 
 
 def _thumb(row: Mapping[str, Any]) -> Any:

@@ -109,3 +109,23 @@ def test_a_held_write_lock_ends_in_an_error_not_a_lost_write(db_file: Path, monk
     db.close()
     eng.dispose()
     assert engine_mod._pinned.get() is None
+
+
+def test_an_int_the_driver_cannot_bind_is_a_database_error_on_both_paths(db_file: Path) -> None:
+    """sqlite3 raises a bare OverflowError for ints beyond 64 bits; callers catch TautulliDBError."""
+    too_big = 2**63
+    executor = SqliteExecutor(db_file)
+    with pytest.raises(TautulliDBError) as legacy:
+        executor.select("SELECT * FROM users WHERE user_id = ?", [too_big])
+    assert isinstance(legacy.value.__cause__, OverflowError)
+    with pytest.raises(TautulliDBError):
+        executor.action("UPDATE users SET username = 'x' WHERE user_id = ?", [too_big])
+
+    engine = build_engine(f"sqlite:///{db_file}")
+    with pytest.raises(TautulliDBError) as sqla, connect(engine, "test") as conn:
+        conn.execute(select(users.c.id).where(users.c.user_id == too_big)).all()
+    assert isinstance(sqla.value.__cause__, OverflowError)
+    # the next statement on the same engine works
+    with connect(engine, "test") as conn:
+        assert conn.execute(select(users.c.id).where(users.c.user_id == 2**63 - 1)).all() == []
+    engine.dispose()
