@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Protocol
 from urllib.parse import urlsplit
+from xml.etree import ElementTree as ET
 
 __all__ = ["PlexClient", "PlexResponse", "PlexUnavailableError", "RecordedPlex", "UnreachablePlex"]
 
@@ -80,3 +81,17 @@ class RecordedPlex:
             count = self._served.get(key, 0)
             self._served[key] = count + 1
         return recorded[min(count, len(recorded) - 1)]
+
+
+def get_xml(client: PlexClient, path: str) -> ET.Element | None:
+    """The XML document ``client`` answers for ``path``, or None when unreachable, failed, empty or malformed."""
+    try:
+        response = client.get(path)
+    except PlexUnavailableError:
+        return None
+    if not response.ok or not response.body:
+        return None
+    try:
+        return ET.fromstring(response.body)  # noqa: S314 - plex.tv answers are parsed with no entity expansion
+    except ET.ParseError:
+        return None

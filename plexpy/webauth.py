@@ -16,7 +16,7 @@ from plexpy import context, runtime, users
 from plexpy.db.errors import TautulliDBError
 from plexpy.db.retry import is_locked
 from plexpy.domains.auth.contract import OPERATIONS as _OPS
-from plexpy.plex import PlexUnavailableError
+from plexpy.plex import get_xml
 
 __all__ = ["check_rate_limit", "plex_user_login"]
 
@@ -29,16 +29,7 @@ def check_rate_limit(ip_address: Any) -> Any:
 
 
 def _xml(path: str) -> ET.Element | None:
-    try:
-        response = context.plex().get(path)
-    except PlexUnavailableError:
-        return None
-    if not response.ok or not response.body:
-        return None
-    try:
-        return ET.fromstring(response.body)  # noqa: S314 - plex.tv answers are parsed with no entity expansion
-    except ET.ParseError:
-        return None
+    return get_xml(context.plex(), path)
 
 
 def _account_user_id() -> str | None:

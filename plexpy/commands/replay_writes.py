@@ -100,6 +100,18 @@ def _replay_step(step: Mapping[str, Any], workdir: Path, script_dir: Path) -> Re
                         tolerances=dict(tolerances))
 
 
+def replay_steps(steps: Sequence[Mapping[str, Any]], workdir: Path, script_dir: Path,
+                 progress: Callable[[RecordResult], None] | None = None) -> list[RecordResult]:
+    """Run each step in order in the current runtime, reporting each result to ``progress``."""
+    results = []
+    for step in steps:
+        result = _replay_step(step, workdir, script_dir)
+        results.append(result)
+        if progress is not None:
+            progress(result)
+    return results
+
+
 def replay_writes(
     writes: str | Path,
     db: str | Path,
@@ -151,12 +163,7 @@ def replay_writes(
         rt = bootstrap.build(settings, router=router)
         stack.callback(rt.close)
         stack.enter_context(runtime.use(rt))
-        results = []
-        for step in steps:
-            result = _replay_step(step, workdir, script_dir)
-            results.append(result)
-            if progress is not None:
-                progress(result)
+        results = replay_steps(steps, workdir, script_dir, progress)
         differences: list[StateDifference] = []
         if final_state is not None and stop_after is None:
             expected = json.loads(Path(final_state).read_text(encoding="utf-8"))

@@ -24,7 +24,7 @@ from plexpy import bootstrap, config, runtime
 from plexpy.commands.copy import store_metadata
 from plexpy.commands.replay import RecordResult, load_records
 from plexpy.commands.replay_pg import loaded_into_postgresql
-from plexpy.commands.replay_writes import WritesResult, _replay_step
+from plexpy.commands.replay_writes import WritesResult, replay_steps
 from plexpy.db.state import TableState, compare_state, dump_state
 
 __all__ = ["pg_state", "replay_writes_pg"]
@@ -111,12 +111,7 @@ def replay_writes_pg(
         rt = bootstrap.build(settings, router=bootstrap.build_router(settings, publishers=[]))
         stack.callback(rt.close)
         stack.enter_context(runtime.use(rt))
-        results = []
-        for step in steps:
-            result = _replay_step(step, workdir, script_dir)
-            results.append(result)
-            if progress is not None:
-                progress(result)
+        results = replay_steps(steps, workdir, script_dir, progress)
         differences = []
         if final_state is not None and stop_after is None:
             expected = json.loads(Path(final_state).read_text(encoding="utf-8"))

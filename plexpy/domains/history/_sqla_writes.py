@@ -20,7 +20,7 @@ from plexpy.db.schema import TABLES, session_history, session_history_media_info
 from plexpy.db.sqlfuncs import affinity_equals, integer_affinity, stored_values
 from plexpy.domains.history import writing
 
-__all__ = ["delete_history_of", "delete_rows", "update_details", "update_metadata"]
+__all__ = ["delete_rows", "update_details", "update_metadata"]
 
 log = structlog.get_logger(__name__)
 
@@ -102,16 +102,6 @@ def delete_rows(engine: Engine, tables: Sequence[Any], row_ids: Any) -> bool:
         return False
     after_commit(lambda: _vacuum(engine))
     return True
-
-
-def delete_history_of(engine: Engine, column: str, value: Any) -> Any:
-    """Delete every play of a user or a section from the three history tables: bool, None for a bad id."""
-    if not writing.digit_key(value):
-        return None
-    with transaction(engine, "history.delete_history") as conn:
-        stmt = select(h.c.id).where(affinity_equals(h.c[column], value)).order_by(h.c.id)
-        ids = list(conn.execute(stmt).scalars())
-        return delete_rows(engine, writing.HISTORY_TABLES, ids)
 
 
 def _vacuum(engine: Engine) -> None:

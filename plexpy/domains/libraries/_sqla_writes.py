@@ -17,7 +17,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.sql.elements import ColumnElement
 
 from plexpy import context
-from plexpy.db.engine import after_commit, connect, transaction, vacuum
+from plexpy.db.engine import connect, transaction, vacuum
 from plexpy.db.errors import TautulliDBError
 from plexpy.db.schema import library_sections, session_history, session_history_media_info, session_history_metadata
 from plexpy.db.sqlfuncs import affinity_equals, stored_values, text_affinity
@@ -30,7 +30,6 @@ __all__ = [
     "live_tv",
     "mark_deleted",
     "mark_undeleted",
-    "purge_history",
     "store_sections",
     "upsert_section",
     "vacuum_quietly",
@@ -67,26 +66,6 @@ def libraries_of_rows(engine: Engine, ids: list[int]) -> list[dict[str, Any]]:
     stmt = select(ls.c.server_id, ls.c.section_id).where(ls.c.id.in_(ids)).order_by(ls.c.id)
     with connect(engine, "libraries.delete") as conn:
         return [dict(r) for r in conn.execute(stmt).mappings()]
-
-
-def purge_history(engine: Engine, section_id: Any) -> bool:
-    """Delete a section's rows from the three history tables (a savepoint), then VACUUM after the commit."""
-    stmt = select(h.c.id).where(affinity_equals(h.c.section_id, section_id)).order_by(h.c.id)
-    with connect(engine, "libraries.delete") as conn:
-        ids = list(conn.execute(stmt).scalars())
-    if not ids:
-        return True
-    try:
-        with transaction(engine, "libraries.delete") as conn:  # a savepoint inside the caller's transaction
-            for name in writing.HISTORY_TABLES:
-                table = HISTORY[name]
-                for chunk in writing.chunks(ids):
-                    conn.execute(delete(table).where(table.c.id.in_(chunk)))
-    except TautulliDBError as exc:
-        writing.failed(exc, "libraries.purge_failed", section_id=str(section_id))
-        return False
-    after_commit(lambda: vacuum_quietly(engine))
-    return True
 
 
 def mark_deleted(engine: Engine, server_id: Any, section_id: Any) -> None:

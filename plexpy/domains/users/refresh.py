@@ -14,7 +14,7 @@ from xml.etree import ElementTree as ET
 import structlog
 
 from plexpy import context
-from plexpy.plex import PlexUnavailableError
+from plexpy.plex import get_xml
 
 __all__ = ["active_user_id", "fetch_plextv_users", "refresh_users", "refreshed_row", "store_refusal"]
 
@@ -26,16 +26,7 @@ class _Refreshing(Protocol):
 
 
 def _xml(path: str) -> ET.Element | None:
-    try:
-        response = context.plex().get(path)
-    except PlexUnavailableError:
-        return None
-    if not response.ok or not response.body:
-        return None
-    try:
-        return ET.fromstring(response.body)  # noqa: S314 - plex.tv answers are parsed with no entity expansion
-    except ET.ParseError:
-        return None
+    return get_xml(context.plex(), path)
 
 
 _ACCOUNT_FIELDS = {"is_home_user": "home", "is_restricted": "restricted", "filter_all": "filterAll",
