@@ -82,7 +82,8 @@ def outbox_status_cmd(ctx: click.Context, db: Path | None, outbox: Path | None) 
     age = "-" if status.oldest_age_s is None else f"{status.oldest_age_s:.1f} s"
     for field, value in (("pending", status.pending), ("oldest entry", status.oldest_seq or "-"),
                          ("newest entry", status.newest_seq or "-"), ("lag (oldest pending)", age),
-                         ("most attempts", status.max_attempts), ("last error", status.last_error or "-")):
+                         ("most attempts", status.max_attempts), ("last error", status.last_error or "-"),
+                         ("writes in flight (intents)", status.in_flight)):
         table.add_row(field, str(value))
     for key, value in sorted(status.counters.items()):
         if key not in ("stream", "last_done_at"):

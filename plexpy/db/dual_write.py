@@ -17,6 +17,13 @@ SQLite file):
   a failure leaves the entry (and all after it) in the outbox and is retried with bounded exponential backoff
   (tenacity). The caller never waits for the second store and never sees its failure; the outcome of each
   entry's read-back is logged (``dual_write.parity``), counted in the outbox and given to ``listeners``.
+
+Crash safety: before a write runs, its tables are announced in the outbox (an *intent* naming this writer:
+pid, process start time, a per-writer token); the entry recording the write removes the intent in the same
+outbox transaction. A process killed between the answering commit and the append leaves the intent behind, and
+the next :func:`open_writer` (the application's restart, or ``tautulli-db outbox drain``) turns the intents of
+writers that are gone into a resync entry. Captured writes run one at a time in a process (``ordered``), so the
+outbox order is the answering store's commit order.
 """
 
 from __future__ import annotations
@@ -38,6 +45,7 @@ from tenacity import Retrying, retry_if_exception_type, stop_when_event_set, wai
 from plexpy.db.outbox import Outbox, encode_value
 from plexpy.db.second_store import Applied, SecondStore
 from plexpy.db.snapshot import ChangeSet
+from plexpy.db.writer_identity import forget_identity, new_identity, writer_gone
 from shim.errors import ConfigError
 from shim.operation import Kind, Operation
 from shim.redact import redact_text
@@ -51,6 +59,7 @@ log = structlog.get_logger(__name__)
 
 #: Set while the answering path of a write runs inside a capturing ``real`` scope.
 _CAPTURING: contextvars.ContextVar[bool] = contextvars.ContextVar("tdb_dual_write_capturing", default=False)
+
 
 
 def outbox_path(sqlite_path: str | Path) -> Path:
@@ -106,32 +115,66 @@ class DualWriter:
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        #: Held around each captured write and its append: the outbox order is the commit order.
+        self.ordered = threading.RLock()
+        self.identity = new_identity()
 
     # -- the answering side ---------------------------------------------------------------------------------
-    def record(self, op: Operation, box: ChangeBox) -> None:
-        """Append what a committed write changed (never raises: the answer matters more)."""
+    def begin(self, op: Operation) -> int | None:
+        """Announce ``op``'s tables before it runs (None for maintenance-only ops, or if the outbox failed)."""
+        tables = _resync_tables(op)
+        if not tables:
+            return None
+        try:
+            return self.outbox.begin(f"{op.domain}.{op.name}", tables, self.identity)
+        except Exception as exc:  # never the caller's problem
+            log.error("dual_write.intent_failed", op=op.name, domain=op.domain, error=redact_text(str(exc)))
+            return None
+
+    def forget(self, intent: int | None) -> None:
+        """Drop the intent of a write that was rolled back."""
+        if intent is None:
+            return
+        try:
+            self.outbox.settle(intent)
+        except Exception as exc:  # a leftover intent only costs a resync later
+            log.error("dual_write.intent_failed", error=redact_text(str(exc)))
+
+    def record(self, op: Operation, box: ChangeBox, intent: int | None = None) -> None:
+        """Append what a committed write changed, settling ``intent`` (never raises: the answer matters more)."""
         try:
             if isinstance(box.changes, ChangeSet) and box.failure is None:
                 payload = payload_from(box.changes)
                 if not payload["tables"] and not payload["sequence"] and not payload["resync"]:
+                    self.forget(intent)
                     return
             else:
                 payload = {"tables": {}, "sequence": {}, "resync": _resync_tables(op)}
-            self.outbox.append(f"{op.domain}.{op.name}", payload)
+            self.outbox.append(f"{op.domain}.{op.name}", payload, settles=intent)
             self._wake.set()
         except Exception as exc:  # the caller must never see the second store's side
             log.error("dual_write.enqueue_failed", op=op.name, domain=op.domain, error=redact_text(str(exc)))
 
-    def resync(self, op: Operation) -> None:
+    def resync(self, op: Operation, intent: int | None = None) -> None:
         """Append a resync entry for the tables ``op`` may have changed (nothing for maintenance-only ops)."""
         tables = _resync_tables(op)
         if not tables:
+            self.forget(intent)
             return
         try:
-            self.outbox.append(f"{op.domain}.{op.name}", {"tables": {}, "sequence": {}, "resync": tables})
+            self.outbox.append(f"{op.domain}.{op.name}", {"tables": {}, "sequence": {}, "resync": tables},
+                               settles=intent)
             self._wake.set()
         except Exception as exc:  # never the caller's problem
             log.error("dual_write.enqueue_failed", op=op.name, domain=op.domain, error=redact_text(str(exc)))
+
+    def recover(self) -> list[str]:
+        """Queue a resync for the writes of writers killed before their entry was appended; returns the tables."""
+        tables = self.outbox.recover(writer_gone)
+        if tables:
+            log.warning("dual_write.recovered_interrupted_writes", tables=tables)
+            self._wake.set()
+        return tables
 
     # -- the second side -------------------------------------------------------------------------------------
     def drain(self, *, limit: int | None = None, read_back: bool = True) -> DrainResult:
@@ -228,6 +271,7 @@ class DualWriter:
         self._wake.set()
         if self._thread is not None:
             self._thread.join(timeout=10)
+        forget_identity(self.identity)
         self.store.close()
 
 
@@ -259,21 +303,25 @@ class DualWriteVerifier:
     @contextlib.contextmanager
     def real(self, path: str, op: Operation) -> Iterator[ChangeBox]:
         """The wrapped verifier's scope; after it commits, the change set goes to the outbox."""
-        token = _CAPTURING.set(True)
         whole_tables = op.verify != "transaction"  # image-verified writes are resynced table by table
-        try:
-            with self.inner.real(path, op) as box:
-                yield box
-        except BaseException:
+        with self.writer.ordered:
+            intent = self.writer.begin(op)
+            token = _CAPTURING.set(True)
+            try:
+                with self.inner.real(path, op) as box:
+                    yield box
+            except BaseException:
+                if whole_tables:
+                    self.writer.resync(op, intent)
+                else:
+                    self.writer.forget(intent)  # rolled back: nothing to mirror
+                raise
+            finally:
+                _CAPTURING.reset(token)
             if whole_tables:
-                self.writer.resync(op)
-            raise
-        finally:
-            _CAPTURING.reset(token)
-        if whole_tables:
-            self.writer.resync(op)
-        else:
-            self.writer.record(op, box)
+                self.writer.resync(op, intent)
+            else:
+                self.writer.record(op, box, intent)
 
     def diff(self, answering: ChangeBox, compared: ChangeBox) -> str | None:
         """As the wrapped verifier."""
@@ -305,10 +353,11 @@ class DualWriteRouter:
             if _CAPTURING.get():
                 return answer(**kwargs)
             if op.verify in ("none", "scratch"):
+                intent = self.dual_writer.begin(op)
                 try:
                     return answer(**kwargs)
                 finally:
-                    self.dual_writer.resync(op)
+                    self.dual_writer.resync(op, intent)
             with self._verifier.real(path, op):
                 return answer(**kwargs)
 
@@ -337,7 +386,9 @@ def open_writer(sqlite_path: Path, second_url: URL, *, path: Path | None = None,
     """The dual writer of the SQLite file ``sqlite_path`` and ``second_url`` (the drainer not started)."""
     outbox = Outbox(path or outbox_path(sqlite_path))
     store = SecondStore(second_url, f"sqlite:///{sqlite_path}", stream=_stream(outbox))
-    return DualWriter(outbox, store, **kwargs)
+    writer = DualWriter(outbox, store, **kwargs)
+    writer.recover()
+    return writer
 
 
 def attach(settings: Any, router: Any) -> Any:

@@ -6,6 +6,12 @@ order they are applied in and the key of the second store's high-water mark), th
 set as JSON, the attempts so far and the last error (redacted). An applied entry is deleted; the file keeps
 a few counters (``meta``) for ``tautulli-db outbox status``. Every method opens its own short connection, so
 the writer threads and the drainer never share one.
+
+A write announces itself first (:meth:`Outbox.begin`: an *intent* row naming its tables and its writer) and
+the entry that records it removes the intent in the same transaction (``append(..., settles=intent)``). A
+process killed between the answering store's commit and the append leaves its intent behind;
+:meth:`Outbox.recover` turns the intents of writers that are gone into one resync entry for their tables, so
+a committed write is never lost to the second store.
 """
 
 from __future__ import annotations
@@ -15,7 +21,7 @@ import contextlib
 import json
 import sqlite3
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -29,6 +35,8 @@ _SCHEMA = (
     "op TEXT NOT NULL, payload TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, last_error TEXT, "
     "last_try REAL)",
     "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value)",
+    "CREATE TABLE IF NOT EXISTS intents (id INTEGER PRIMARY KEY AUTOINCREMENT, created REAL NOT NULL, "
+    "writer TEXT NOT NULL, op TEXT NOT NULL, tables TEXT NOT NULL)",
 )
 
 
@@ -70,6 +78,7 @@ class OutboxStatus:
     max_attempts: int
     last_error: str | None
     counters: Mapping[str, Any]
+    in_flight: int = 0
 
 
 class Outbox:
@@ -98,13 +107,46 @@ class Outbox:
         finally:
             conn.close()
 
-    def append(self, op: str, payload: Mapping[str, Any]) -> int:
-        """Store one change set durably; returns its sequence number."""
+    def append(self, op: str, payload: Mapping[str, Any], *, settles: int | None = None) -> int:
+        """Store one change set durably (removing the intent ``settles`` with it); returns its sequence number."""
         text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
         with self._connect() as conn:
             cursor = conn.execute("INSERT INTO entries (created, op, payload) VALUES (?, ?, ?)",
                                   (self._clock(), op, text))
+            if settles is not None:
+                conn.execute("DELETE FROM intents WHERE id = ?", (settles,))
             return int(cursor.lastrowid or 0)
+
+    def begin(self, op: str, tables: Sequence[str], writer: str) -> int:
+        """Durably announce a write of ``tables`` by ``writer`` before it commits; returns the intent's id."""
+        with self._connect() as conn:
+            cursor = conn.execute("INSERT INTO intents (created, writer, op, tables) VALUES (?, ?, ?, ?)",
+                                  (self._clock(), writer, op, json.dumps(sorted(tables))))
+            return int(cursor.lastrowid or 0)
+
+    def settle(self, intent: int) -> None:
+        """Remove an intent whose write changed nothing (rolled back, or nothing to record)."""
+        with self._connect() as conn:
+            conn.execute("DELETE FROM intents WHERE id = ?", (intent,))
+
+    def recover(self, gone: Callable[[str], bool]) -> list[str]:
+        """Turn the intents of writers for which ``gone(writer)`` holds into one resync entry; returns its tables.
+
+        The resync rewrites those tables from the answering store, whether or not the interrupted write
+        committed there.
+        """
+        with self._connect() as conn:
+            rows = conn.execute("SELECT id, writer, tables FROM intents ORDER BY id").fetchall()
+            dead = [(i, json.loads(t)) for i, w, t in rows if gone(str(w))]
+            if not dead:
+                return []
+            tables = sorted({name for _, names in dead for name in names})
+            text = json.dumps({"tables": {}, "sequence": {}, "resync": tables}, separators=(",", ":"))
+            conn.execute("INSERT INTO entries (created, op, payload) VALUES (?, ?, ?)",
+                         (self._clock(), "recover.interrupted_writes", text))
+            conn.executemany("DELETE FROM intents WHERE id = ?", [(i,) for i, _ in dead])
+            self._bump(conn, "recovered_intents", len(dead))
+        return tables
 
     def pending(self, limit: int = 100) -> list[Entry]:
         """The oldest ``limit`` entries, in order."""
@@ -152,8 +194,10 @@ class Outbox:
             error = conn.execute("SELECT last_error FROM entries WHERE last_error IS NOT NULL ORDER BY seq "
                                  "LIMIT 1").fetchone()
             counters = dict(conn.execute("SELECT key, value FROM meta ORDER BY key").fetchall())
+            in_flight = conn.execute("SELECT count(*) FROM intents").fetchone()[0]
         return OutboxStatus(
             path=self.path, pending=int(pending), oldest_seq=oldest, newest_seq=newest,
             oldest_age_s=None if created is None else max(0.0, self._clock() - float(created)),
             max_attempts=int(attempts), last_error=error[0] if error else None, counters=counters,
+            in_flight=int(in_flight),
         )
