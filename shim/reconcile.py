@@ -6,11 +6,12 @@ are halved until they are small, and only those leaves are fetched and compared 
 transfer are proportional to the differences, not to the table. It works SQLite↔SQLite (a fingerprint function
 is registered on each SQLite connection) and SQLite↔PostgreSQL (the same fingerprint as a SQL expression).
 
-A fingerprint keeps SQLite's storage class: NULL is ``N``, an integer ``i<digits>``, a real ``r<IEEE-754 bits>``,
-text ``t<length>:<text>``, a blob ``b<hex>``; the row is those joined by ``|`` and hashed with MD5 (first 48
-bits). So NULL, ``'NULL'`` and ``''`` differ, and so do ``1``, ``1.0`` and ``'1'``. On PostgreSQL the encoding of
-a column follows its reflected type; a ``jsonb`` column holds dynamic values (JSON number = integer or real,
-string = text). Tables keyed by one integer column are bisected; others are compared whole, row by row.
+A fingerprint is the MD5 (first 48 bits) of the row as a JSON array, which keeps SQLite's storage class (see
+:mod:`shim.fingerprint`): NULL, ``'NULL'`` and ``''`` differ, and so do ``1``, ``1.0`` and ``'1'``. On PostgreSQL
+the array is ``json_build_array`` of the columns, each converted by its reflected type; a ``jsonb`` column holds
+dynamic values and enters as its own JSON text. Rows in differing ranges are compared value by value
+(storage class included), which decides. Tables keyed by one integer column are bisected; others are compared
+whole, row by row.
 
 Generic: SQLAlchemy Core over the ``Table`` objects the caller passes (one per side); it knows nothing else.
 """
@@ -31,6 +32,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from shim.fingerprint import (
+    GROUP,
     HASH_BITS,
     encode_value,
     register_sqlite_functions,
@@ -66,20 +68,20 @@ class ReconcileError(RuntimeError):
 
 # --- fingerprint SQL ----------------------------------------------------------------------------------------
 
-_GROUP = 25  # columns per parenthesised group: keeps SQLite's expression depth and PostgreSQL's 100-argument limit
-_PG_REAL = "'r' || encode(float8send(CAST({c} AS float8)), 'hex')"
-_PG_TEXT = "'t' || char_length({t}) || ':' || {t}"
+# a whole real as Python prints it (``3.0``); zero goes to ``to_json``, which keeps ``-0`` apart from ``0``
+_REAL_JSON = ("CASE WHEN {c} = trunc({c}) AND abs({c}) < 1e15 AND {c} <> 0 "
+              "THEN CAST(CAST(CAST({c} AS bigint) AS text) || '.0' AS json) ELSE to_json({c}) END")
+#: PostgreSQL expression per column kind whose ``json_build_array`` text is :func:`shim.fingerprint.row_json`'s.
 _PG_KINDS: dict[str, str] = {
-    "int": "'i' || CAST({c} AS text)",
-    "bool": "'i' || CAST(CAST({c} AS integer) AS text)",
-    "real": _PG_REAL,
-    "numeric": "CASE WHEN {c} = trunc({c}) THEN 'i' || CAST(trunc({c}) AS text) ELSE " + _PG_REAL + " END",
-    "text": _PG_TEXT.format(t="{c}"),
-    "other": _PG_TEXT.format(t="CAST({c} AS text)"),
-    "blob": "'b' || encode({c}, 'hex')",
-    "dynamic": ("CASE jsonb_typeof({c}) WHEN 'number' THEN CASE WHEN CAST({c} AS text) ~ '[.eE]' THEN "
-                + _PG_REAL + " ELSE 'i' || CAST({c} AS text) END WHEN 'string' THEN "
-                + _PG_TEXT.format(t="({c} #>> '{{}}')") + " WHEN 'null' THEN 'N' ELSE 'j' || CAST({c} AS text) END"),
+    "int": "{c}",
+    "bool": "CAST({c} AS integer)",
+    "real": _REAL_JSON,
+    "numeric": ("CASE WHEN {c} = trunc({c}) THEN CAST(CAST(trunc({c}) AS text) AS json) ELSE "
+                + _REAL_JSON.format(c="CAST({c} AS float8)") + " END"),
+    "text": "{c}",
+    "other": "CAST({c} AS text)",
+    "blob": "json_build_array('b', encode({c}, 'hex'))",
+    "dynamic": "{c}",  # jsonb: its own text (a number as stored, a string quoted and escaped like JSON)
 }
 
 
@@ -92,24 +94,20 @@ def _pg_kind(type_: Any) -> str:
     return next((kind for cls, kind in checks if isinstance(type_, cls)), "other")
 
 
-def _groups(items: Sequence[str]) -> list[Sequence[str]]:
-    return [items[i:i + _GROUP] for i in range(0, len(items), _GROUP)]
-
-
 def row_text_sql(conn: Connection, table: sa.Table, columns: Sequence[str]) -> str:
-    """PostgreSQL SQL for one row's fingerprint text (what :func:`shim.fingerprint.row_text` gives its values).
+    """PostgreSQL SQL for one row's fingerprint text (what :func:`shim.fingerprint.row_json` gives its values).
 
-    Each column is encoded by its reflected type, ``'N'`` for NULL (every encoding is NULL exactly when its
-    column is), joined by ``concat_ws``: one allocation per row instead of one per ``||`` (measured about 40 %
-    faster than a chain of ``CASE … END || '|' || …``).
+    ``json_build_array`` of the columns (those of a kind JSON has no exact form for are converted first), one
+    array per :data:`shim.fingerprint.GROUP` columns: the text is built in C in one pass (measured about twice
+    as fast as a ``concat_ws`` of per-column tagged text, itself 40 % faster than a ``||`` chain).
     """
     if conn.dialect.name != "postgresql":
         raise ReconcileError(f"no fingerprint text for the {conn.dialect.name} dialect")
     quote = conn.dialect.identifier_preparer.quote
     reflected = {c["name"]: c["type"] for c in sa.inspect(conn).get_columns(table.name, schema=table.schema)}
-    parts = [f"coalesce({_PG_KINDS[_pg_kind(reflected[name])].format(c=quote(name))}, 'N')" for name in columns]
-    groups = ["concat_ws('|', " + ", ".join(g) + ")" for g in _groups(parts)]
-    return groups[0] if len(groups) == 1 else "concat_ws('|', " + ", ".join(groups) + ")"
+    parts = [_PG_KINDS[_pg_kind(reflected[name])].format(c=quote(name)) for name in columns]
+    arrays = [f"CAST(json_build_array({', '.join(parts[i:i + GROUP])}) AS text)" for i in range(0, len(parts), GROUP)]
+    return " || ".join(arrays)
 
 
 def _hash_sql(conn: Connection, table: sa.Table, columns: Sequence[str]) -> str:

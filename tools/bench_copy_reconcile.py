@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -90,6 +91,11 @@ def _restore(url: str, table: str, column: str, row_id: int, old: Any) -> None:
     engine.dispose()
 
 
+def _load() -> list[float]:
+    """The machine's load average (1, 5, 15 minutes): the figures are only comparable within one run."""
+    return [round(x, 2) for x in os.getloadavg()]
+
+
 def main() -> int:
     """Run the benchmark; print and optionally save the figures."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
@@ -105,7 +111,7 @@ def main() -> int:
     source = f"sqlite:///{args.db.resolve()}"
     server = None if args.url else pgserver.start()
     admin = sa.make_url(args.url) if args.url else sa.make_url(server.url())  # type: ignore[union-attr]
-    figures: dict[str, Any] = {"db": str(args.db), "tables": tables}
+    figures: dict[str, Any] = {"db": str(args.db), "tables": tables, "load_before": _load()}
 
     def database(name: str, fresh: bool = True) -> str:
         engine = sa.create_engine(admin, isolation_level="AUTOCOMMIT")
@@ -156,6 +162,8 @@ def main() -> int:
     finally:
         if server is not None:
             server.stop()
+    figures["load_after"] = _load()
+    print(f"load average (1, 5, 15 min): before {figures['load_before']}, after {figures['load_after']}")
     if args.json:
         args.json.write_text(json.dumps(figures, indent=2), "utf-8")
     return 0

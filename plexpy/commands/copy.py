@@ -8,9 +8,10 @@ What it does, in order:
    types of :mod:`plexpy.db.pgtypes`; the Alembic chain will replace this step); indexes other than keys and
    UNIQUE constraints are created after the rows, as bulk loaders do;
 2. streams each table in primary-key order, in batches: PostgreSQL's ``COPY ... FROM STDIN`` through
-   psycopg 3 (text format; NULL stays NULL), plain inserts on SQLite. Each batch and the table's checkpoint row
-   in ``tautulli_copy_progress`` (on the target) commit in one transaction, so an interrupted copy resumes
-   after its last committed batch and never duplicates a row;
+   psycopg 3 (text format; NULL stays NULL; a batch of integers, text and dynamic values is written as COPY
+   text by SQLite itself, :mod:`plexpy.commands.copy_text`), plain inserts on SQLite. Each batch and the
+   table's checkpoint row in ``tautulli_copy_progress`` (on the target) commit in one transaction, so an
+   interrupted copy resumes after its last committed batch and never duplicates a row;
 3. refuses a value that would not keep its storage class on PostgreSQL (text in a ``BIGINT`` column, a BLOB,
    an infinite real, NUL in text): the batch rolls back and :class:`CopyRefused` names the columns;
 4. sets every AUTOINCREMENT counter past the highest id: ``sqlite_sequence`` on SQLite, ``setval`` of the
@@ -25,7 +26,7 @@ from __future__ import annotations
 
 import functools
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
@@ -37,6 +38,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from sqlalchemy.engine import URL, Connection, Engine, make_url
 from sqlalchemy.exc import SQLAlchemyError
 
+from plexpy.commands.copy_text import copy_text_sql, read_text_batch
 from plexpy.db import pgtypes, schema
 from plexpy.db.errors import TautulliDBError, translating
 from shim.reconcile import ReconcileProgress, TableDiffer, TableReport
@@ -244,23 +246,47 @@ def _jsonb_text(value: Any) -> str | None:
     return pgtypes.encode_dynamic(value, "none")  # a SQLite value already carries its affinity's class
 
 
+_AS_IS = frozenset({int, type(None)})  # what a dynamic (jsonb) column takes unchanged: COPY's text of it is JSON
+
+
 def _write_postgresql(conn: Connection, table: sa.Table, rows: Sequence[Sequence[Any]],
                       encoders: list[Callable[[Any], Any] | None]) -> None:
+    """COPY ``rows`` into ``table``, converting column by column; the batch's commit need not wait for the disk.
+
+    A column to convert whose values in this batch are all integers or NULL (the usual case for Tautulli's
+    dynamic columns) is passed as it is: psycopg writes the same text the encoder would. The session's
+    ``synchronous_commit`` is off for the batch only: the copy's last commits (checkpoint, indexes, counters)
+    wait for the disk and flush the whole log before them, so every row is durable when ``copy`` returns.
+    """
     preparer = conn.dialect.identifier_preparer
     columns = ", ".join(preparer.quote(c.name) for c in table.columns)
     active = [(i, enc) for i, enc in enumerate(encoders) if enc is not None]
+    data: Iterable[Sequence[Any]] = rows
+    if active and rows:
+        by_column: list[Sequence[Any]] = list(zip(*rows, strict=True))
+        for i, enc in active:
+            if not _AS_IS.issuperset(map(type, by_column[i])):
+                by_column[i] = [enc(v) for v in by_column[i]]
+        data = zip(*by_column, strict=True)
     raw = conn.connection.driver_connection
     _refuse_blobs(raw)
-    with raw.cursor() as cursor, cursor.copy(  # type: ignore[union-attr]
-            f"COPY {preparer.format_table(table)} ({columns}) FROM STDIN") as stream:
-        for row in rows:
-            if active:
-                values = list(row)
-                for i, enc in active:
-                    values[i] = enc(values[i])
-                stream.write_row(values)
-            else:
-                stream.write_row(row)
+    with raw.cursor() as cursor:  # type: ignore[union-attr]
+        cursor.execute("SET LOCAL synchronous_commit = off")
+        with cursor.copy(f"COPY {preparer.format_table(table)} ({columns}) FROM STDIN") as stream:
+            write = stream.write_row
+            for row in data:
+                write(row)
+
+
+def _write_postgresql_text(conn: Connection, table: sa.Table, text: str) -> None:
+    """COPY a batch SQLite already wrote as COPY text (:mod:`plexpy.commands.copy_text`)."""
+    preparer = conn.dialect.identifier_preparer
+    columns = ", ".join(preparer.quote(c.name) for c in table.columns)
+    raw = conn.connection.driver_connection
+    with raw.cursor() as cursor:  # type: ignore[union-attr]
+        cursor.execute("SET LOCAL synchronous_commit = off")
+        with cursor.copy(f"COPY {preparer.format_table(table)} ({columns}) FROM STDIN") as stream:
+            stream.write(text + "\n")
 
 
 def _refuse_blobs(raw: Any) -> None:
@@ -327,17 +353,33 @@ def _copy_table(source: Connection, target_engine: Engine, table: sa.Table, targ
     key_index = [c.name for c in table.columns].index(_integer_key(table)) if _integer_key(table) else None
     encoders = _encoders(target)
     progress(CopyProgress(table.name, "copy", copied, result.total))
-    for rows in _batches(source, table, last_key, batch_size):
+    text_sql = copy_text_sql(source, table, target, table.c[key_index].name) \
+        if key_index is not None and source.dialect.name == "sqlite" \
+        and target_engine.dialect.name == "postgresql" else None
+    while True:
+        batch = read_text_batch(source, text_sql, last_key, batch_size) if text_sql is not None else None
+        if batch is not None and not batch.rows:
+            break
+        rows = None if batch is not None and batch.exact else next(_batches(source, table, last_key, batch_size), None)
+        if rows is None and batch is None:
+            break
         with _refusing(source, table, target), target_engine.begin() as conn:
-            if conn.dialect.name == "postgresql":
-                _write_postgresql(conn, target, rows, encoders)
+            if rows is None:
+                assert batch is not None  # noqa: S101 - the text path
+                _write_postgresql_text(conn, target, batch.text)
+                count, last_key = batch.rows, batch.last_key
             else:
-                _write_sqlite(conn, target, rows)
-            copied += len(rows)
-            last_key = rows[-1][key_index] if key_index is not None else None
+                if conn.dialect.name == "postgresql":
+                    _write_postgresql(conn, target, rows, encoders)
+                else:
+                    _write_sqlite(conn, target, rows)
+                count, last_key = len(rows), rows[-1][key_index] if key_index is not None else None
+            copied += count
             _save_progress(conn, table.name, last_key, copied, done=False)
-        result.copied += len(rows)
+        result.copied += count
         progress(CopyProgress(table.name, "copy", copied, result.total))
+        if key_index is None:  # a keyless table is one batch
+            break
     with target_engine.begin() as conn:
         _save_progress(conn, table.name, last_key, copied, done=True)
     result.seconds = time.perf_counter() - started

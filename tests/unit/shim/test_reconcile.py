@@ -62,9 +62,12 @@ def test_fingerprint_text_keeps_the_storage_class() -> None:
 def test_sql_fingerprint_equals_python() -> None:
     conn = sqlite3.connect(":memory:")
     register_sqlite_functions(conn)
-    got = conn.execute("SELECT tdb_row_hash(NULL, 'a|b', 2, 2.5, x'00')").fetchone()[0]
-    assert got == row_hash("N|t3:a|b|i2|" + encode_value(2.5) + "|b00")
+    got = conn.execute("SELECT tdb_row_hash(NULL, 'a|\"b', 2, 2.5, 1.0, '1', x'00')").fetchone()[0]
+    assert got == row_hash('[null, "a|\\"b", 2, 2.5, 1.0, "1", ["b", "00"]]')
     assert 0 <= got < 2**48
+    classes = [conn.execute(f"SELECT tdb_row_hash({v})").fetchone()[0] for v in ("NULL", "'NULL'", "''", "1", "1.0",
+                                                                                  "'1'", "x'31'")]
+    assert len(set(classes)) == 7
 
 
 def test_identical_tables_have_no_difference(pair) -> None:
