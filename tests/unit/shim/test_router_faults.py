@@ -181,7 +181,8 @@ def test_every_fault_appears_in_the_report(make_router, tmp_path, mode, threaded
     from shim.report import ReportRun
 
     report = ReportRun(tmp_path)
-    router = make_router(mode, threaded=threaded, timeout=0.1, publishers=[report])
+    # long enough for the huge result to be built on a loaded machine, short enough for the hang to time out
+    router = make_router(mode, threaded=threaded, timeout=0.5, publishers=[report])
     for fault in (answer, raises, hangs_cooperatively, wrong_type, huge):
         assert router.call(OP, paths_for(mode, answer, fault), {"user_id": 7}) == ROWS
     folder = router.finish()
