@@ -8,14 +8,18 @@ install fails the way an unreachable server does.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 from urllib.parse import urlsplit
 from xml.etree import ElementTree as ET
 
+import structlog
+
 __all__ = ["PlexClient", "PlexResponse", "PlexUnavailableError", "RecordedPlex", "UnreachablePlex"]
 
+
+log = structlog.get_logger(__name__)
 
 class PlexUnavailableError(ConnectionError):
     """The server could not be reached (or a replay has no recorded answer for the request)."""
@@ -83,15 +87,46 @@ class RecordedPlex:
         return recorded[min(count, len(recorded) - 1)]
 
 
-def get_xml(client: PlexClient, path: str) -> ET.Element | None:
-    """The XML document ``client`` answers for ``path``, or None when unreachable, failed, empty or malformed."""
+def get_xml(client: PlexClient, path: str, *, statuses: Container[int] | None = None,
+            unreachable_event: str | None = None) -> ET.Element | None:
+    """The XML document ``client`` answers for ``path``, or None.
+
+    None when the server is unreachable (logged as ``unreachable_event`` when given, with the path only), the
+    status is not one of ``statuses`` (default: any 2xx), or the body is empty or malformed.
+    """
     try:
         response = client.get(path)
     except PlexUnavailableError:
+        if unreachable_event is not None:
+            log.warning(unreachable_event, path=path.split("?", 1)[0])
         return None
-    if not response.ok or not response.body:
+    accepted = response.ok if statuses is None else response.status in statuses
+    if not accepted or not response.body:
         return None
     try:
-        return ET.fromstring(response.body)  # noqa: S314 - plex.tv answers are parsed with no entity expansion
+        return ET.fromstring(response.body)  # noqa: S314 - ElementTree expands no external entities
     except ET.ParseError:
         return None
+
+
+def first_item(root: ET.Element, tags: Sequence[str]) -> tuple[ET.Element, str] | None:
+    """(the item, its section id) as Tautulli's metadata reader picks them; None when the answer has no item.
+
+    The item is the first element of ``tags`` in the last ``MediaContainer``; a container of ``size="0"`` or
+    without such an element gives None.
+
+    Raises:
+        UnboundLocalError: the answer has no MediaContainer (Tautulli then reads a variable it never set).
+    """
+    item, section_id = None, ""
+    for container in root.iter("MediaContainer"):
+        if container.get("size") == "0":
+            return None
+        found = next((e for tag in tags for e in container.iter(tag)), None)
+        if found is None:
+            return None
+        item = found
+        section_id = container.get("librarySectionID") or section_id
+    if item is None:
+        raise UnboundLocalError("cannot access local variable 'metadata_main' where it is not associated with a value")
+    return item, section_id

@@ -23,7 +23,7 @@ from xml.etree import ElementTree as ET
 import structlog
 
 from plexpy import context
-from plexpy.plex import PlexUnavailableError
+from plexpy.plex import first_item, get_xml
 
 __all__ = ["LIVE_TV_SECTION_ID", "metadata_details"]
 
@@ -65,37 +65,12 @@ def _int(value: Any) -> int:
 
 
 def _fetch(path: str) -> ET.Element | None:
-    try:
-        response = context.plex().get(path)
-    except PlexUnavailableError:
-        log.warning("activity.plex_unreachable", path=path.split("?", 1)[0])
-        return None
-    if response.status not in (200, 201) or not response.body:
-        return None
-    try:
-        return ET.fromstring(response.body)  # noqa: S314 - PMS answers; ElementTree expands no external entities
-    except ET.ParseError:
-        return None
+    return get_xml(context.plex(), path, statuses=(200, 201), unreachable_event="activity.plex_unreachable")
 
 
 def _pick(root: ET.Element) -> tuple[ET.Element, str] | None:
-    """(the item, its section id), or None when the answer holds no item.
-
-    Raises:
-        UnboundLocalError: the answer has no MediaContainer (Tautulli then reads a variable it never set).
-    """
-    item, section_id = None, ""
-    for container in root.iter("MediaContainer"):
-        if container.get("size") == "0":
-            return None
-        found = next((e for tag in _ITEM_TAGS for e in container.iter(tag)), None)
-        if found is None:
-            return None
-        item = found
-        section_id = _attr(container, "librarySectionID") or section_id
-    if item is None:
-        raise UnboundLocalError("cannot access local variable 'metadata_main' where it is not associated with a value")
-    return item, section_id
+    """(the item, its section id), or None when the answer holds no item (see :func:`plexpy.plex.first_item`)."""
+    return first_item(root, _ITEM_TAGS)
 
 
 def _markers(item: ET.Element) -> list[dict[str, Any]]:

@@ -14,7 +14,7 @@ from xml.etree import ElementTree as ET
 import structlog
 
 from plexpy import context
-from plexpy.plex import PlexUnavailableError
+from plexpy.plex import get_xml as _get_xml
 
 __all__ = ["get_xml", "library_children", "server_libraries"]
 
@@ -31,22 +31,8 @@ _SORT_TYPES = {
 
 
 def get_xml(path: str) -> ET.Element | None:
-    """The parsed answer for ``path``, or None.
-
-    None when Plex is unreachable, answers otherwise than 200/201, or sends an empty or unparseable body:
-    the cases where Tautulli's request handler gives no document.
-    """
-    try:
-        response = context.plex().get(path)
-    except PlexUnavailableError:
-        log.warning("libraries.plex_unreachable", path=path.split("?", 1)[0])
-        return None
-    if response.status not in (200, 201) or not response.body:
-        return None
-    try:
-        return ET.fromstring(response.body)  # noqa: S314 - PMS answers; ElementTree expands no external entities
-    except ET.ParseError:
-        return None
+    """The parsed 200/201 answer for ``path``, or None (unreachable, another status, empty or unparseable)."""
+    return _get_xml(context.plex(), path, statuses=(200, 201), unreachable_event="libraries.plex_unreachable")
 
 
 def _attr(element: ET.Element, name: str) -> str:
