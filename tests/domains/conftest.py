@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from plexpy import bootstrap, config, context, runtime
+from shim.testing import RecordingPublisher
 
 ANCHOR = 1768478400  # the sample's frozen clock: 2026-01-15 12:00:00 UTC
 
@@ -37,3 +38,29 @@ def edit_db(sample_db: Path) -> Callable[[str, list | tuple], None]:
         conn.close()
 
     return run
+
+
+@pytest.fixture
+def shadowed(sample_db: Path, tmp_path: Path):
+    """Install a runtime in shadow or reverse-shadow mode on the private sample copy; yield the event recorder.
+
+    Calls run at the sample's anchor, ``ANCHOR``.
+    """
+    opened = []
+
+    def make(mode: str) -> RecordingPublisher:
+        settings = config.load(None, environ={}, overrides={
+            "db_url": f"sqlite:///{sample_db}", "data_dir": str(tmp_path), "backends": {"default": mode},
+            "report_dir": str(tmp_path / "reports")})
+        recorder = RecordingPublisher()
+        rt = bootstrap.build(settings, router=bootstrap.build_router(settings, publishers=[recorder]))
+        scope = runtime.use(rt)
+        scope.__enter__()
+        opened.append((scope, rt))
+        return recorder
+
+    with context.call_context(now=ANCHOR, tz="UTC"):
+        yield make
+    for scope, rt in reversed(opened):
+        scope.__exit__(None, None, None)
+        rt.close()

@@ -187,32 +187,6 @@ def test_both_paths_leave_identical_rows(tmp_path: Path, sample_db: Path) -> Non
     assert [r[0] for r in legacy_state["exports"]["rows"]] == [1, 2, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13]
 
 
-@pytest.fixture
-def shadowed(sample_db: Path, tmp_path: Path):
-    """Install a runtime in shadow or reverse-shadow mode on the private sample copy; yield the event recorder."""
-    from plexpy import bootstrap, config, runtime
-    from shim.testing import RecordingPublisher
-
-    opened = []
-
-    def make(mode: str) -> RecordingPublisher:
-        settings = config.load(None, environ={}, overrides={
-            "db_url": f"sqlite:///{sample_db}", "data_dir": str(tmp_path), "backends": {"default": mode},
-            "report_dir": str(tmp_path / "reports")})
-        recorder = RecordingPublisher()
-        rt = bootstrap.build(settings, router=bootstrap.build_router(settings, publishers=[recorder]))
-        scope = runtime.use(rt)
-        scope.__enter__()
-        opened.append((scope, rt))
-        return recorder
-
-    with context.call_context(now=ANCHOR, tz="UTC"):
-        yield make
-    for scope, rt in reversed(opened):
-        scope.__exit__(None, None, None)
-        rt.close()
-
-
 @pytest.mark.parametrize("mode", ["shadow", "reverse-shadow"])
 def test_shadowed_writes_match_and_touch_files_once(shadowed, sample_db: Path, export_dir: Path,
                                                      mode: str) -> None:
