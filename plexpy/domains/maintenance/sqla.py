@@ -26,19 +26,13 @@ from plexpy.db.engine import after_commit, connect, transaction, vacuum
 from plexpy.db.errors import TautulliDBError, translating
 from plexpy.db.schema import session_history, users
 from plexpy.db.sqlfuncs import insert_or_ignore
-from plexpy.db.store_backup import copy_server_store
+from plexpy.db.store_backup import copy_server_store, integrity_check
 from plexpy.domains.maintenance import _sqla_foreign, _sqla_import, importing, shaping
 from plexpy.domains.maintenance.foreign_rows import PLEXIVITY, PLEXWATCH
 
 __all__ = ["TWIN", "SqlaMaintenance"]
 
 log = structlog.get_logger(__name__)
-
-
-class _IntegrityCheck(Executable, ClauseElement):
-    """The database's integrity verdict, one row per message, column ``integrity_check``."""
-
-    inherit_cache = True
 
 
 class _DatabaseSize(Executable, ClauseElement):
@@ -51,17 +45,6 @@ class _Optimize(Executable, ClauseElement):
     """Refresh the planner's statistics."""
 
     inherit_cache = True
-
-
-@compiles(_IntegrityCheck, "sqlite")
-def _integrity_sqlite(_element: _IntegrityCheck, _compiler: Any, **_kw: Any) -> str:
-    return "PRAGMA integrity_check"
-
-
-@compiles(_IntegrityCheck, "postgresql")
-def _integrity_pg(_element: _IntegrityCheck, _compiler: Any, **_kw: Any) -> str:
-    return ("SELECT CASE WHEN count(*) = 0 THEN 'ok' ELSE count(*) || ' invalid index(es)' END "
-            "AS integrity_check FROM pg_catalog.pg_index WHERE NOT indisvalid")
 
 
 @compiles(_DatabaseSize, "sqlite")
@@ -100,7 +83,7 @@ class SqlaMaintenance:
 
     def integrity_check(self) -> dict[str, Any]:
         """The integrity verdict (first message only): ``{'integrity_check': 'ok'}`` when sound."""
-        return shaping.integrity(self._first(_IntegrityCheck(), "maintenance.integrity_check"))
+        return shaping.integrity(self._first(integrity_check(), "maintenance.integrity_check"))
 
     def get_database_size(self) -> dict[str, int]:
         """Pages, page size, free pages and total bytes of the database."""
