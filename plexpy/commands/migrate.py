@@ -30,36 +30,50 @@ detected revision, runs the revisions to head, re-applies the repairs and checks
 the v2.17.2 shape, all in that one transaction (SQLite runs DDL in transactions), and commits. A
 failure or a kill before the commit leaves the file as it was. A database with nothing to do is
 not written at all.
+
+The pieces live beside this module: ``migrate_errors`` (refusals and failures), ``migrate_results``
+(result types), ``migrate_plan`` (Alembic revisions and the plan), ``migrate_detect`` (read-only
+inspection and refusals) and ``migrate_locking`` (write lock, backup, commit); the names other code
+uses are re-exported here.
 """
 
 from __future__ import annotations
 
-import functools
-import sqlite3
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Final
-from urllib.parse import quote
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 import structlog
-from alembic.config import Config
-from alembic.runtime.environment import EnvironmentContext
-from alembic.script import ScriptDirectory
-from alembic.util import CommandError
-from sqlalchemy import event
-from sqlalchemy.engine import URL, Connection, Engine
+from sqlalchemy.engine import Connection
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
-from sqlalchemy.pool import NullPool
 
+from plexpy.commands.migrate_detect import _inspect, _refuse_if_needed, _start_revision
+from plexpy.commands.migrate_errors import (
+    CorruptDatabaseError,
+    DatabaseBusyError,
+    MigrationRefusedError,
+    UnknownSchemaError,
+    UnsupportedReleaseError,
+    UpgradeFailedError,
+)
+from plexpy.commands.migrate_locking import _backup, _commit, _locked
+from plexpy.commands.migrate_plan import (
+    ALEMBIC_DIR,
+    BASELINE_REVISION,
+    TAUTULLI_SHAPE_REVISION,
+    _head,
+    _plan,
+    _run_env,
+    _script,
+    alembic_config,
+)
+from plexpy.commands.migrate_results import MigrateResult, PlannedRevision, RepairResult, _Target, _target
 from plexpy.db import fingerprint
 from plexpy.db.engine import build_engine
-from plexpy.db.errors import TautulliDBError
-from plexpy.db.fingerprint import Detection, State
+from plexpy.db.fingerprint import State
 from plexpy.db.repairs import RepairReport, apply_repairs
 
 if TYPE_CHECKING:
@@ -85,311 +99,7 @@ __all__ = [
 
 log = structlog.get_logger(__name__)
 
-#: The top-level ``alembic/`` folder of the project (no ``__init__.py``: never importable).
-ALEMBIC_DIR: Final = Path(__file__).resolve().parents[2] / "alembic"
-#: The revision whose post-state is "every v2.17.2 table exists"; older shapes start before it.
-BASELINE_REVISION: Final = "0001"
-#: The last revision of Tautulli v2.17.2's own schema; later ones (``0016``: performance indexes) are the
-#: project's additions, so a current Tautulli database is stamped here and upgraded through them.
-TAUTULLI_SHAPE_REVISION: Final = "0015"
-
 Progress = Callable[[str, str], None]
-
-
-# -- errors -----------------------------------------------------------------------------------
-
-
-class MigrationRefusedError(TautulliDBError):
-    """The database was not changed because it cannot or must not be migrated now."""
-
-    def __init__(self, reason: str, *, details: tuple[str, ...] = (), release: str | None = None) -> None:
-        message = reason if not details else f"{reason}: {fingerprint.describe(details)}"
-        super().__init__(message, op="migrate")
-        self.reason = reason
-        self.details = details
-        self.release = release
-
-
-class UnknownSchemaError(MigrationRefusedError):
-    """The schema matches no Tautulli release or upgrade step."""
-
-
-class UnsupportedReleaseError(MigrationRefusedError):
-    """Tautulli v2.17.2 itself cannot upgrade this release's database."""
-
-
-class DatabaseBusyError(MigrationRefusedError):
-    """Another connection holds a write lock on the database."""
-
-
-class CorruptDatabaseError(MigrationRefusedError):
-    """SQLite's integrity check failed."""
-
-
-class UpgradeFailedError(TautulliDBError):
-    """A step failed; the transaction was rolled back and the file is as it was."""
-
-    def __init__(self, reason: str, *, details: tuple[str, ...] = ()) -> None:
-        super().__init__(reason if not details else f"{reason}: {fingerprint.describe(details)}", op="migrate")
-        self.reason = reason
-        self.details = details
-
-
-# -- results ----------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class PlannedRevision:
-    """One revision to run (or that ran), with the first line of its docstring and its duration."""
-
-    revision: str
-    description: str
-    seconds: float | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class MigrateResult:
-    """What :func:`migrate` found and did.
-
-    ``state`` is the detected :class:`~plexpy.db.fingerprint.State` (``empty``, ``legacy``, ``current``;
-    ``server`` for PostgreSQL); ``release`` the release range recognised; ``from_revision`` where the
-    database was (after a ``stamped`` revision, if one was recorded first); ``to_revision`` where it
-    is now; ``planned``/``applied`` the revisions; ``changed`` whether the file was written at all.
-    """
-
-    database: str
-    state: str
-    release: str
-    from_revision: str | None
-    stamped: str | None
-    to_revision: str | None
-    planned: tuple[PlannedRevision, ...]
-    applied: tuple[PlannedRevision, ...] = ()
-    repairs: RepairReport | None = None
-    backup: Path | None = None
-    dry_run: bool = False
-    changed: bool = False
-    seconds: float = 0.0
-    notes: tuple[str, ...] = field(default=())
-
-
-@dataclass(frozen=True, slots=True)
-class RepairResult:
-    """What :func:`repair` found and did."""
-
-    database: str
-    repairs: RepairReport
-    backup: Path | None = None
-    dry_run: bool = False
-    changed: bool = False
-
-
-# -- plumbing ---------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class _Target:
-    url: URL
-    path: Path | None
-    pms_uuid: str
-
-    @property
-    def shown(self) -> str:
-        return str(self.path) if self.path is not None else self.url.render_as_string(hide_password=True)
-
-
-def _target(settings_or_path: Settings | str | Path, pms_uuid: str | None) -> _Target:
-    if isinstance(settings_or_path, str | Path):
-        path = Path(settings_or_path).expanduser().resolve()
-        return _Target(URL.create("sqlite", database=str(path)), path, pms_uuid or "")
-    db = settings_or_path.db
-    if pms_uuid is None:
-        try:
-            pms_uuid = str(settings_or_path.tautulli_value("PMS_UUID") or "")
-        except KeyError:
-            pms_uuid = ""
-    path = db.sqlite_path.expanduser().resolve() if db.sqlite_path is not None else None
-    return _Target(db.url, path, pms_uuid)
-
-
-def alembic_config(connection: Connection | None = None, on_version_apply: Any = ()) -> Config:
-    """An Alembic :class:`Config` for the project's revisions, optionally bound to ``connection``."""
-    cfg = Config()
-    cfg.set_main_option("script_location", str(ALEMBIC_DIR))
-    if connection is not None:
-        cfg.attributes["connection"] = connection
-    cfg.attributes["on_version_apply"] = on_version_apply
-    return cfg
-
-
-@functools.cache
-def _script() -> ScriptDirectory:
-    """The revisions, read once per process."""
-    return ScriptDirectory.from_config(alembic_config())
-
-
-def _plan(start: str | None) -> tuple[PlannedRevision, ...]:
-    script = _script()
-    revisions = list(script.iterate_revisions("head", start or "base"))
-    revisions.reverse()
-    return tuple(
-        PlannedRevision(r.revision, (r.doc or "").strip().splitlines()[0] if r.doc else "")
-        for r in revisions if r.revision != start
-    )
-
-
-def _run_env(cfg: Config, fn: Callable[..., Any], **kw: Any) -> None:
-    """Run env.py once, ``fn`` choosing the steps.
-
-    This is what ``alembic.command.stamp``/``upgrade`` do, on the revisions :func:`_script` has
-    already read instead of reading them again for each command.
-    """
-    script = _script()
-    with EnvironmentContext(cfg, script, fn=fn, **kw):
-        script.run_env()
-
-
-def _head() -> str | None:
-    return _script().get_current_head()
-
-
-def _readonly_engine(path: Path) -> Engine:
-    """Read ``path`` without writing anything beside it (immutable unless a WAL is pending)."""
-    pending_wal = path.with_name(path.name + "-wal").exists()
-    mode = "mode=ro" if pending_wal else "mode=ro&immutable=1"
-    uri = f"file:{quote(str(path))}?{mode}"
-    return sa.create_engine("sqlite://", creator=lambda: sqlite3.connect(uri, uri=True), poolclass=NullPool)
-
-
-def _writer_engine(path: Path, busy_timeout: float) -> Engine:
-    """One real transaction per ``begin()``, DDL included, taking the write lock at once."""
-    engine = sa.create_engine(URL.create("sqlite", database=str(path)), poolclass=NullPool,
-                              connect_args={"timeout": busy_timeout})
-
-    @event.listens_for(engine, "connect")
-    def _connect(dbapi_conn: Any, _record: Any) -> None:
-        dbapi_conn.isolation_level = None
-
-    @event.listens_for(engine, "begin")
-    def _begin(conn: Connection) -> None:
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
-
-    return engine
-
-
-def _integrity(conn: Connection) -> None:
-    check = sa.func.pragma_integrity_check().table_valued(sa.column("integrity_check"))
-    lines = [str(r) for r in conn.execute(sa.select(check.c.integrity_check)).scalars()]
-    if lines != ["ok"]:
-        raise CorruptDatabaseError("SQLite's integrity check failed; restore a backup first", details=tuple(lines))
-
-
-def _refuse_if_needed(detection: Detection) -> None:
-    if detection.state is State.UNKNOWN:
-        raise UnknownSchemaError(
-            f"not a Tautulli schema (closest known: {detection.release_range}); nothing was changed",
-            details=detection.unknown + tuple(f"vs {detection.release_range}: {d}" for d in detection.differences),
-            release=detection.release_range,
-        )
-    if detection.state is State.FAILING and detection.failure is not None:
-        failure = detection.failure
-        raise UnsupportedReleaseError(
-            f"a {failure.releases} database that Tautulli v2.17.2 cannot upgrade: {failure.reason}. "
-            f"Nothing was changed. To go on: {failure.advice}",
-            details=(failure.name,),
-            release=failure.releases,
-        )
-
-
-def _start_revision(detection: Detection) -> tuple[str | None, str | None]:
-    """(revision the database is at, revision to stamp first) for a detected database."""
-    if detection.alembic_revision is not None:
-        revision = detection.alembic_revision
-        try:
-            _script().get_revision(revision)
-        except CommandError as exc:
-            raise UnknownSchemaError(f"marked as revision {revision!r}, which this tautulli-db does not know "
-                                     "(made by a newer one?); nothing was changed") from exc
-        if revision == _head() and detection.state is not State.CURRENT:
-            raise UnknownSchemaError(
-                f"marked as revision {revision} (the v2.17.2 shape) but its schema is not; nothing was changed",
-                details=tuple(fingerprint.missing_for_current(detection.fingerprint)),
-            )
-        return revision, None
-    if detection.state is State.CURRENT:
-        return TAUTULLI_SHAPE_REVISION, TAUTULLI_SHAPE_REVISION
-    if detection.state is State.LEGACY and not detection.missing_tables:
-        return BASELINE_REVISION, BASELINE_REVISION
-    return None, None
-
-
-def _inspect(path: Path) -> Detection:
-    engine = _readonly_engine(path)
-    try:
-        with engine.connect() as conn:
-            _integrity(conn)
-            return fingerprint.detect(conn)
-    except SQLAlchemyError as exc:
-        raise MigrationRefusedError(f"cannot read {path}: {exc.orig if hasattr(exc, 'orig') else exc}") from exc
-    finally:
-        engine.dispose()
-
-
-@contextmanager
-def _locked(path: Path, busy_timeout: float) -> Iterator[Connection]:
-    """A connection holding the write lock in an open transaction (rolled back unless committed)."""
-    engine = _writer_engine(path, busy_timeout)
-    try:
-        with engine.connect() as conn:
-            try:
-                conn.begin()
-            except OperationalError as exc:
-                raise DatabaseBusyError(
-                    "another process is writing the database (is Tautulli running?); stop it and retry"
-                ) from exc
-            try:
-                yield conn
-            finally:
-                if conn.in_transaction():
-                    conn.rollback()
-    finally:
-        engine.dispose()
-
-
-def _backup(path: Path, label: str, now: Callable[[], datetime]) -> Path:
-    """Copy the database with SQLite's online backup API.
-
-    Called while the caller holds the write lock and has changed nothing yet, so the copy, read
-    on a connection of its own, is exactly the database the upgrade starts from.
-    """
-    folder = path.parent / "backups"
-    folder.mkdir(exist_ok=True)
-    stamp = now().astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
-    target = folder / f"{path.stem}.{stamp}.{label}{path.suffix or '.db'}"
-    n = 1
-    while target.exists():
-        n += 1
-        target = folder / f"{path.stem}.{stamp}.{label}.{n}{path.suffix or '.db'}"
-    partial = target.with_name(f".{target.name}.part")
-    source = sqlite3.connect(f"file:{quote(str(path))}?mode=ro", uri=True)
-    copy = sqlite3.connect(partial)
-    try:
-        source.backup(copy)
-    finally:
-        copy.close()
-        source.close()
-    partial.replace(target)  # a backup that failed half-way leaves no file under a backup's name
-    log.info("migrate.backup", path=str(target))
-    return target
-
-
-def _commit(conn: Connection) -> None:
-    """Commit; a commit SQLite cannot finish (readers kept the lock busy) leaves nothing changed."""
-    try:
-        conn.commit()
-    except OperationalError as exc:
-        raise DatabaseBusyError("other connections kept the database busy at commit; nothing was changed, "
-                                "retry with Tautulli stopped") from exc
 
 
 def _would_repair(conn: Connection, pms_uuid: str) -> RepairReport:
