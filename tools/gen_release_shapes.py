@@ -1,4 +1,4 @@
-"""Generate plexpy/db/release_shapes.py: the schema facts of every Tautulli/PlexPy release.
+"""Generate plexpy/db/release_shapes.json: the schema facts of every Tautulli/PlexPy release.
 
 For each release tag of a Tautulli git checkout, the DDL statements of its ``dbcheck()`` are read
 as string literals (tokenised, never imported or run), then replayed on an empty in-memory SQLite
@@ -6,15 +6,16 @@ database the way a fresh install runs them: ``CREATE TABLE IF NOT EXISTS``, then
 probe followed by the ``ALTER TABLE ... ADD COLUMN`` of its block when the probed column is
 missing, then the index statements. Table rebuilds and data statements are skipped (they never
 act on a fresh install). The result, one "shape" per run of releases with identical schema facts,
-is written as data: tables, columns (type, NOT NULL, default, key), explicit indexes and UNIQUE
-constraints. Column order is left out on purpose (fingerprints are order-insensitive).
+is written as JSON data (loaded by :mod:`plexpy.db.release_shapes`): tables, columns (type,
+NOT NULL, default, key), explicit indexes and UNIQUE constraints. Column order is left out on
+purpose (fingerprints are order-insensitive).
 
 Every table, column and index definition any release's upgrade can write (temporary rebuild
 tables, ``ADD COLUMN`` variants, index statements) is added to the vocabulary too, since an
 upgraded database may hold them although no fresh install does.
 
 Usage:
-    python tools/gen_release_shapes.py TAUTULLI_GIT_DIR [OUTPUT_PY]
+    python tools/gen_release_shapes.py TAUTULLI_GIT_DIR [OUTPUT_JSON]
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from __future__ import annotations
 import ast
 import contextlib
 import io
+import json
 import re
 import sqlite3
 import subprocess
@@ -31,7 +33,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_OUTPUT = ROOT / "plexpy" / "db" / "release_shapes.py"
+DEFAULT_OUTPUT = ROOT / "plexpy" / "db" / "release_shapes.json"
 
 Item = tuple
 
@@ -153,69 +155,38 @@ def _sort_key(item: Item) -> tuple:
     return tuple("" if v is None else str(v) for v in item)
 
 
-def _wrapped(prefix: str, values: tuple, suffix: str, width: int = 116) -> list[str]:
-    """``prefix + repr(values) + suffix`` on one line, or one value per line when too long."""
-    line = f"{prefix}{values!r}{suffix}"
-    if len(line) <= width:
-        return [line]
-    indent = " " * (len(prefix) - len(prefix.lstrip()) + 4)
-    out = [f"{prefix}("]
-    current = indent
-    for value in values:
-        text = f"{value!r}, "
-        if len(current) + len(text) > width and current.strip():
-            out.append(current.rstrip())
-            current = indent
-        current += text
-    out.append(current.rstrip())
-    out.append(f"{' ' * (len(prefix) - len(prefix.lstrip()))}){suffix}")
-    return out
+def _json_lines(key: str, values: list, last: bool = False) -> list[str]:
+    """``"key": [...]`` with one JSON value per line."""
+    body = [f"    {json.dumps(v)}," for v in values]
+    if body:
+        body[-1] = body[-1][:-1]
+    return [f'  "{key}": [', *body, "  ]" + ("" if last else ",")]
 
 
 def render(tags: list[str], shapes: list[tuple[str, str, set[Item]]], vocabulary: set[Item], origin: str) -> str:
-    """Return the text of the generated module."""
+    """Return the text of the generated JSON file (tuples written as JSON arrays)."""
     items = sorted(vocabulary, key=_sort_key)
     ids = {item: n for n, item in enumerate(items)}
-    lines = [
-        f'"""Do not edit; generated from {origin} by tools/gen_release_shapes.py.',
-        "",
-        "Schema facts of every Tautulli/PlexPy release, read from each release tag's dbcheck() DDL:",
-        "``ITEMS`` is the vocabulary (every table, column, index and UNIQUE constraint a release created",
-        "or its upgrade can write); ``SHAPES`` lists, per run of releases with the same fresh-install",
-        "schema, the items added to and removed from the previous shape.",
-        '"""',
-        "",
-        "from __future__ import annotations",
-        "",
-        "from typing import Final",
-        "",
-        '__all__ = ["ITEMS", "RELEASES", "SHAPES"]',
-        "",
-        "RELEASES: Final[tuple[str, ...]] = (",
-        *(f'    "{t}",' for t in tags),
-        ")",
-        "",
-        "ITEMS: Final[tuple[tuple[object, ...], ...]] = (",
-        *(line for item in items for line in _wrapped("    ", item, ",")),
-        ")",
-        "",
-        "SHAPES: Final[tuple[tuple[str, str, tuple[int, ...], tuple[int, ...]], ...]] = (",
-    ]
+    deltas: list[list] = []
     previous: set[Item] = set()
     for first, last, shape in shapes:
         added = sorted(ids[i] for i in shape - previous)
         removed = sorted(ids[i] for i in previous - shape)
-        lines.append(f'    ("{first}", "{last}",')
-        lines += _wrapped("        ", tuple(added), ",")
-        lines += _wrapped("        ", tuple(removed), ",")
-        lines.append("    ),")
+        deltas.append([first, last, added, removed])
         previous = shape
-    lines.append(")")
+    lines = [
+        "{",
+        f'  "generated": {json.dumps(f"Do not edit; generated from {origin} by tools/gen_release_shapes.py.")},',
+        *_json_lines("releases", tags),
+        *_json_lines("items", items),
+        *_json_lines("shapes", deltas, last=True),
+        "}",
+    ]
     return "\n".join(lines) + "\n"
 
 
 def main(argv: list[str]) -> int:
-    """Write release_shapes.py; return the exit status."""
+    """Write release_shapes.json; return the exit status."""
     if len(argv) < 2:
         print(__doc__, file=sys.stderr)
         return 2
