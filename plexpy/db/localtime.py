@@ -2,7 +2,7 @@
 
 Pure functions (no driver import) that both paths register on their SQLite connections, so a graph bucket
 or a date filter follows the configured zone instead of the process's ``TZ``. PostgreSQL gets the same
-semantics from native ``AT TIME ZONE`` (see ``plexpy/db/sqlfuncs.py``).
+semantics from native ``AT TIME ZONE`` (see ``plexpy/db/sqlfuncs/``).
 """
 
 from __future__ import annotations
