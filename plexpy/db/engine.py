@@ -16,6 +16,7 @@ from sqlalchemy.engine import URL, Connection, Engine
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.pool import StaticPool
 
+from plexpy.db.compiled_rows import fetch_dicts
 from plexpy.db.errors import TautulliDBError, translating
 from plexpy.db.localtime import SQL_FUNCTIONS
 from plexpy.db.retry import on_locked
@@ -133,12 +134,25 @@ def connect(engine: Engine, op: str = "query") -> Iterator[Connection]:
         with translating(op, *STATEMENT_ERRORS), guarded(pinned[1]) as guarded_conn:
             yield guarded_conn
         return
-    with translating(op, *STATEMENT_ERRORS), engine.begin() as conn:
-        if deadline.active():
-            with guarded(conn) as guarded_conn:
-                yield guarded_conn
-        else:  # the common case: no deadline, so no progress handler to install and remove
-            yield conn
+    if engine.dialect.name != "sqlite":
+        with translating(op, *STATEMENT_ERRORS), engine.begin() as conn, guarded(conn) as guarded_conn:
+            yield guarded_conn
+        return
+    # SQLite: the transaction begins with the first statement SQLAlchemy executes (reads answered by
+    # compiled_rows.fetch_dicts run as autocommit SELECTs, as the legacy twin's do) and commits at the end.
+    with translating(op, *STATEMENT_ERRORS), engine.connect() as conn:
+        try:
+            if deadline.active():
+                with guarded(conn) as guarded_conn:
+                    yield guarded_conn
+            else:  # the common case: no deadline, so no progress handler to install and remove
+                yield conn
+        except BaseException:
+            if conn.in_transaction():
+                conn.rollback()
+            raise
+        if conn.in_transaction():
+            conn.commit()
 
 
 def read_each(engine: Engine, op: str,
@@ -152,14 +166,14 @@ def read_each(engine: Engine, op: str,
     """
     try:
         with connect(engine, op) as conn:
-            return [[dict(r) for r in conn.execute(stmt, params).mappings()] for stmt, params in statements]
+            return [fetch_dicts(conn, stmt, params) for stmt, params in statements]
     except TautulliDBError:
         pass
     answers: list[list[dict[str, Any]] | None] = []
     for stmt, params in statements:
         try:
             with connect(engine, op) as conn:
-                answers.append([dict(r) for r in conn.execute(stmt, params).mappings()])
+                answers.append(fetch_dicts(conn, stmt, params))
         except TautulliDBError:
             answers.append(None)
     return answers

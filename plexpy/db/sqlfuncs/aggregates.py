@@ -34,6 +34,12 @@ class SqliteNumber(TypeDecorator[Any]):
 
         return Float() if isinstance(value, float) else Integer()
 
+    def result_processor(self, dialect: Any, coltype: Any) -> Any:
+        """None on SQLite, whose driver never gives ``Decimal``: its rows need no processing at all."""
+        if dialect.name == "sqlite":
+            return None
+        return super().result_processor(dialect, coltype)
+
     def process_result_value(self, value: Any, dialect: Any) -> Any:
         """``Decimal`` → ``int`` (scale 0) or ``float``."""
         if isinstance(value, Decimal):

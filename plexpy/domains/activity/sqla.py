@@ -17,6 +17,7 @@ from sqlalchemy.engine import Engine
 from plexpy import context
 from plexpy.datatables.sqla_bound import bound_matches, matches_shape
 from plexpy.datatables.sqla_sql import matches
+from plexpy.db.compiled_rows import fetch_dicts
 from plexpy.db.engine import connect, transaction
 from plexpy.db.errors import TautulliDBError
 from plexpy.db.schema import sessions, sessions_continued
@@ -42,7 +43,7 @@ class SqlaActivity:
     def _rows(self, stmt: Any, op: str) -> list[dict[str, Any]]:
         stmt, params = stmt if isinstance(stmt, Bound) else (stmt, None)
         with connect(self._engine, f"activity.{op}") as conn:
-            return [dict(r) for r in conn.execute(stmt, params).mappings()]
+            return fetch_dicts(conn, stmt, params)
 
     def get_sessions(self, user_id: Any = None, ip_address: Any = None) -> list[dict[str, Any]]:
         """Every live session, or a user's (one per IP address when ``ip_address``: its first row)."""

@@ -12,6 +12,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from plexpy import context
 from plexpy.datatables import DataTablesError, resolve
 from plexpy.datatables.sqla_sql import run_page
+from plexpy.db.compiled_rows import fetch_dicts
 from plexpy.db.engine import after_commit, connect, transaction, vacuum
 from plexpy.db.errors import TautulliDBError
 from plexpy.db.schema import user_login, users
@@ -47,7 +48,7 @@ class SqlaAuth:
     def _rows(self, stmt: Any, op: str) -> list[dict[str, Any]]:
         stmt, params = stmt if isinstance(stmt, Bound) else (stmt, None)
         with connect(self._engine, op) as conn:
-            return [dict(r) for r in conn.execute(stmt, params).mappings()]
+            return fetch_dicts(conn, stmt, params)
 
     def get_user_login(self, jwt_token: Any) -> dict[str, Any]:
         """The login row holding a web token, or ``{}``."""

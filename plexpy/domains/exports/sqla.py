@@ -16,6 +16,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from plexpy.datatables import DataTablesError, resolve
 from plexpy.datatables.sqla_sql import run_page
+from plexpy.db.compiled_rows import fetch_dicts
 from plexpy.db.engine import after_commit, connect, transaction, vacuum
 from plexpy.db.errors import TautulliDBError
 from plexpy.db.schema import exports
@@ -52,7 +53,7 @@ class SqlaExports:
 
     def _rows(self, stmt: Any, op: str) -> list[dict[str, Any]]:
         with connect(self._engine, op) as conn:
-            return [dict(r) for r in conn.execute(stmt).mappings()]
+            return fetch_dicts(conn, stmt)
 
     def get_export(self, export_id: Any) -> dict[str, Any]:
         """One export's levels, file name and whether its file exists, or ``{}``."""

@@ -24,6 +24,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.selectable import Subquery
 
 from plexpy import context
+from plexpy.db.compiled_rows import fetch_dicts
 from plexpy.db.engine import connect
 from plexpy.db.errors import TautulliDBError
 from plexpy.db.schema import (
@@ -142,6 +143,8 @@ class SqlaGraphs:
 
 def _rows(conn: Connection, stmt: Any, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
     """Plain dict rows (integer sums as ``int``, as SQLite returns them)."""
+    if conn.dialect.name == "sqlite":  # no Decimal sums to turn back
+        return fetch_dicts(conn, stmt, params)
     result = conn.execute(stmt, params)
     keys = tuple(result.keys())
     return [dict(zip(keys, map(_plain, row), strict=True)) for row in result]

@@ -18,6 +18,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from plexpy import context, session_rules
 from plexpy.datatables import DataTablesError, resolve
 from plexpy.datatables.sqla_sql import run_page
+from plexpy.db.compiled_rows import fetch_dicts
 from plexpy.db.engine import connect, read_each, transaction
 from plexpy.db.errors import TautulliDBError
 from plexpy.db.schema import library_sections, session_history, session_history_metadata, users
@@ -60,7 +61,7 @@ class SqlaLibraries:
 
     def _rows(self, stmt: Any, op: str, params: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
         with connect(self._engine, op) as conn:
-            return [dict(r) for r in conn.execute(stmt, params).mappings()]
+            return fetch_dicts(conn, stmt, params)
 
     def _guest(self) -> session_rules.GuestScope | None:
         """The calling guest's shared libraries and filters (None for the admin)."""

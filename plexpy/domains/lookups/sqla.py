@@ -15,6 +15,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.sql.elements import ColumnElement
 
+from plexpy.db.compiled_rows import fetch_dicts
 from plexpy.db.engine import connect, transaction
 from plexpy.db.errors import TautulliDBError
 from plexpy.db.schema import (
@@ -64,7 +65,7 @@ class SqlaLookups:
     def _rows(self, stmt: Any, op: str) -> list[dict[str, Any]]:
         stmt, params = stmt if isinstance(stmt, Bound) else (stmt, None)
         with connect(self._engine, op) as conn:
-            return [dict(r) for r in conn.execute(stmt, params).mappings()]
+            return fetch_dicts(conn, stmt, params)
 
     def _single(self, stmt: Any, op: str) -> dict[str, Any]:
         rows = self._rows(stmt, op)

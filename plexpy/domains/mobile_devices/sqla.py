@@ -8,6 +8,7 @@ from sqlalchemy import func, literal, select, update
 from sqlalchemy.engine import Connection, Engine
 
 from plexpy import context
+from plexpy.db.compiled_rows import fetch_dicts
 from plexpy.db.engine import connect, transaction
 from plexpy.db.errors import TautulliDBError
 from plexpy.db.schema import mobile_devices
@@ -33,7 +34,7 @@ class SqlaMobileDevices:
     def _rows(self, stmt: Any, op: str) -> list[dict[str, Any]]:
         stmt, params = stmt if isinstance(stmt, Bound) else (stmt, None)
         with connect(self._engine, op) as conn:
-            return [dict(r) for r in conn.execute(stmt, params).mappings()]
+            return fetch_dicts(conn, stmt, params)
 
     def get_mobile_devices(self, device_id: Any = None, device_token: Any = None) -> list[dict[str, Any]]:
         """Every registered device, or those matching an id and/or token."""

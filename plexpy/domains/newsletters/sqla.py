@@ -19,6 +19,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from plexpy.datatables import DataTablesError, resolve
 from plexpy.datatables.sqla_sql import run_page
+from plexpy.db.compiled_rows import fetch_dicts
 from plexpy.db.engine import after_commit, connect, transaction, vacuum
 from plexpy.db.errors import TautulliDBError
 from plexpy.db.schema import library_sections, newsletter_log, newsletters, users
@@ -67,7 +68,7 @@ class SqlaNewsletters:
     def _rows(self, stmt: Any, op: str) -> list[dict[str, Any]]:
         stmt, params = stmt if isinstance(stmt, Bound) else (stmt, None)
         with connect(self._engine, op) as conn:
-            return [dict(r) for r in conn.execute(stmt, params).mappings()]
+            return fetch_dicts(conn, stmt, params)
 
     def _single(self, stmt: Any, op: str) -> dict[str, Any]:
         rows = self._rows(stmt, op)

@@ -18,6 +18,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from plexpy import context
 from plexpy.datatables import DataTablesError, resolve
 from plexpy.datatables.sqla_sql import run_page
+from plexpy.db.compiled_rows import fetch_dicts
 from plexpy.db.engine import after_commit, connect, transaction, vacuum
 from plexpy.db.errors import TautulliDBError
 from plexpy.db.schema import mobile_devices, notifiers, notify_log, users
@@ -66,7 +67,7 @@ class SqlaNotifications:
 
     def _rows(self, stmt: Any, op: str, params: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
         with connect(self._engine, op) as conn:
-            return [dict(r) for r in conn.execute(stmt, params).mappings()]
+            return fetch_dicts(conn, stmt, params)
 
     def get_notification_log(self, kwargs: Mapping[str, Any] | None = None) -> dict[str, Any]:
         """The notification log table (DataTables); ties keep the log's rowid order."""

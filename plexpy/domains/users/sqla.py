@@ -19,6 +19,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from plexpy import context
 from plexpy.datatables import DataTablesError, resolve
 from plexpy.datatables.sqla_sql import run_page
+from plexpy.db.compiled_rows import fetch_dicts
 from plexpy.db.engine import connect, read_each, transaction
 from plexpy.db.errors import TautulliDBError
 from plexpy.db.retry import is_locked
@@ -61,7 +62,7 @@ class SqlaUsers:
 
     def _rows(self, stmt: Any, op: str, params: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
         with connect(self._engine, op) as conn:
-            return [dict(r) for r in conn.execute(stmt, params).mappings()]
+            return fetch_dicts(conn, stmt, params)
 
     def _list_query(self, grouping: Any, where: list[ColumnElement[bool]]) -> Select[Any]:
         group_col = h.c.reference_id if grouping else h.c.id

@@ -154,18 +154,18 @@ def test_read_each_shares_one_transaction_and_isolates_a_failure(engine, sample_
 
     missing = Table("no_such_table", MetaData(), Column("x", Integer))
     ok = users_sqla._tokens_stmt()
-    begins: list[object] = []
-    event.listen(engine, "begin", begins.append)
+    checkouts: list[object] = []
+    event.listen(engine, "checkout", lambda *args: checkouts.append(args))  # one connection per attempt
     together = read_each(engine, "test.read_each", [(ok, {"user_id": 10781001}), (ok, {"user_id": 3722597})])
-    assert len(begins) == 1
+    assert len(checkouts) == 1
     assert [len(rows or []) for rows in together] == [1, 1]
 
-    begins.clear()
+    checkouts.clear()
     apart = read_each(engine, "test.read_each", [(ok, {"user_id": 10781001}), (select(missing), None),
                                                  (ok, {"user_id": 3722597})])
     assert apart[1] is None
     assert apart[0] == together[0] and apart[2] == together[1]
-    assert len(begins) == 1 + 3  # the shared attempt, then one transaction per statement
+    assert len(checkouts) == 1 + 3  # the shared attempt, then one connection per statement
     want = raw(sample_db, "SELECT allow_guest, user_token, server_token FROM users WHERE user_id = ?", 3722597)
     assert [tuple(r.values()) for r in together[1] or []] == want
 
