@@ -31,17 +31,26 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import ExitStack
 
 import sqlalchemy as sa
-from sqlalchemy.engine import URL, Engine
+from sqlalchemy.engine import URL, Engine, make_url
 from sqlalchemy.exc import SQLAlchemyError
 
 from plexpy.commands.copy_engines import _reading, _tables, display_url, open_engine, store_metadata
+from plexpy.commands.copy_processes import copy_in_processes
 from plexpy.commands.copy_progress import TableProgress
 from plexpy.commands.copy_results import CopyProgress, CopyRefused, CopyResult, TableCopy
 from plexpy.commands.copy_stream import PROGRESS_TABLE, _copy_tables, _progress, _progress_metadata
-from plexpy.commands.copy_target import _create_indexes, _create_tables, _restart, _source_sequences, set_sequences
+from plexpy.commands.copy_target import (
+    _create_indexes,
+    _create_tables,
+    _restart,
+    _source_sequences,
+    build_index,
+    set_sequences,
+)
 from plexpy.db.errors import translating
 from shim.reconcile import ReconcileProgress, TableDiffer, TableReport
 
@@ -62,7 +71,7 @@ __all__ = [
 
 def copy(from_url: str | URL, to_url: str | URL, tables: Sequence[str] | None = None, *, batch_size: int = 5000,
          resume: bool = True, progress: Callable[[CopyProgress], None] | None = None,
-         verify: bool = True, workers: int = 3) -> CopyResult:
+         verify: bool = True, workers: int = 3, processes: bool | None = None) -> CopyResult:
     """Copy a Tautulli database from ``from_url`` to ``to_url`` (see the module docstring).
 
     Args:
@@ -74,6 +83,9 @@ def copy(from_url: str | URL, to_url: str | URL, tables: Sequence[str] | None = 
         progress: called with :class:`CopyProgress` ticks.
         verify: reconcile source and target at the end.
         workers: tables copied (and indexes built) side by side on a PostgreSQL target; a SQLite target takes one.
+        processes: copy the tables in worker processes (:mod:`~plexpy.commands.copy_processes`) instead of
+            threads, each table's indexes started as soon as its rows are in; None (default) decides: processes
+            for a PostgreSQL target, a file source and at least ``PROCESS_ROWS`` rows, threads otherwise.
 
     Raises:
         CopyRefused: the target holds other rows, or a value would not keep its storage class.
@@ -95,11 +107,15 @@ def copy(from_url: str | URL, to_url: str | URL, tables: Sequence[str] | None = 
             if not resume:
                 _restart(target_engine, targets)
             workers = max(1, workers) if target_engine.dialect.name == "postgresql" else 1  # SQLite: one writer
-            result.tables.extend(_copy_tables(source_engine, target_engine, source_tables, targets, batch_size, tick,
-                                              workers))
+            if _in_processes(processes, source_engine, target_engine, source_tables, workers):
+                result.tables.extend(_copy_then_index(from_url, to_url, target_engine, targets, batch_size, tick,
+                                                      workers))
+            else:
+                result.tables.extend(_copy_tables(source_engine, target_engine, source_tables, targets, batch_size,
+                                                  tick, workers))
+                _create_indexes(target_engine, targets, workers)
             with _reading(source_engine) as source:
                 counters = _source_sequences(source, source_tables)
-            _create_indexes(target_engine, targets, workers)
             with target_engine.begin() as conn:
                 result.sequences = set_sequences(conn, targets, counters)
         result.copy_seconds = time.perf_counter() - started
@@ -110,6 +126,48 @@ def copy(from_url: str | URL, to_url: str | URL, tables: Sequence[str] | None = 
                     _progress.drop(target_engine, checkfirst=True)
     result.seconds = time.perf_counter() - started
     return result
+
+
+#: From this many rows (all tables copied together), ``copy`` to PostgreSQL uses worker processes by default.
+PROCESS_ROWS = 200_000
+
+
+def _in_processes(processes: bool | None, source: Engine, target: Engine, tables: Sequence[sa.Table],
+                  workers: int) -> bool:
+    """Whether to copy in worker processes: asked for, or (None) worth their start-up on this copy."""
+    if target.dialect.name != "postgresql" or workers < 2 or len(tables) < 2:
+        return False
+    if source.dialect.name == "sqlite" and source.url.database in (None, "", ":memory:"):
+        if processes:
+            raise CopyRefused("an in-memory SQLite source cannot be read from worker processes; copy with threads")
+        return False
+    if processes is not None:
+        return processes
+    with _reading(source) as conn:
+        rows = sum(int(conn.execute(sa.select(sa.func.count()).select_from(t)).scalar_one()) for t in tables)
+    return rows >= PROCESS_ROWS
+
+
+def _copy_then_index(from_url: str | URL, to_url: str | URL, target_engine: Engine, targets: Sequence[sa.Table],
+                     batch_size: int, tick: Callable[[CopyProgress], None], workers: int) -> list[TableCopy]:
+    """Copy in worker processes; each table's indexes are built (threads, PostgreSQL's work) once it is copied."""
+    by_name = {t.name: t for t in targets}
+    with ThreadPoolExecutor(max_workers=workers) as builders:
+        building: list[Future[None]] = []
+
+        def index(name: str) -> None:
+            building.extend(builders.submit(build_index, target_engine, i) for i in by_name[name].indexes)
+
+        copied = copy_in_processes(_full_url(from_url), _full_url(to_url), list(by_name), batch_size, tick,
+                                   workers, on_done=index)
+        for future in building:
+            future.result()
+    return copied
+
+
+def _full_url(url: str | URL) -> str:
+    """The URL with its password, for the worker processes only (never shown)."""
+    return (make_url(url) if isinstance(url, str) else url).render_as_string(hide_password=False)
 
 
 def _verify(source: Engine, target: Engine, tables: Sequence[sa.Table], targets: Sequence[sa.Table],

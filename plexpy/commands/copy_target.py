@@ -10,7 +10,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from plexpy.commands.copy_stream import _progress
 
-__all__ = ["set_sequences"]
+__all__ = ["build_index", "set_sequences"]
 
 
 # --- sequences ----------------------------------------------------------------------------------------------
@@ -57,13 +57,18 @@ def set_sequences(conn: Connection, tables: Sequence[sa.Table], counters: dict[s
 
 
 
+def build_index(engine: Engine, index: sa.Index) -> None:
+    """Create one index after its table's rows (if missing), on its own connection."""
+    with engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.exec_driver_sql("SET LOCAL maintenance_work_mem = '128MB'")
+        index.create(conn, checkfirst=True)
+
+
 def _create_indexes(engine: Engine, targets: Sequence[sa.Table], workers: int) -> None:
     """Create the tables' indexes after their rows, ``workers`` at a time on PostgreSQL (each its own connection)."""
     def build(index: sa.Index) -> None:
-        with engine.begin() as conn:
-            if conn.dialect.name == "postgresql":
-                conn.exec_driver_sql("SET LOCAL maintenance_work_mem = '128MB'")
-            index.create(conn, checkfirst=True)
+        build_index(engine, index)
 
     indexes = [index for target in targets for index in target.indexes]
     if workers == 1:

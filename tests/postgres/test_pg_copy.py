@@ -190,3 +190,34 @@ def test_postgresql_back_to_sqlite(sample_db: Path, pg_sample: str, tmp_path: Pa
     left = dump_state(sa.create_engine(f"sqlite:///{sample_db}"))
     right = dump_state(sa.create_engine(f"sqlite:///{target}"))
     assert compare_state(right, left) == []  # '' and UUID text back in INTEGER columns, counters included
+
+
+@postgresql
+def test_copy_in_worker_processes_keeps_every_row_and_builds_the_indexes(sample_db: Path, pg_url: str) -> None:
+    """The large-database path (one spawned process per table, indexes started as each table lands)."""
+    ticks: list[CopyProgress] = []
+    tables = ["session_history", "session_history_metadata", "notify_log", "users"]
+    result = copy(f"sqlite:///{sample_db}", pg_url, tables, batch_size=1000, progress=ticks.append, processes=True)
+
+    assert result.verified, [(r.table, r.found) for r in result.reconcile if not r.equal]
+    assert [t.table for t in result.tables] == [t.name for t in schema.metadata.sorted_tables if t.name in tables]
+    assert ("session_history", "copy", 4061, 4061) in [(t.table, t.phase, t.done, t.total) for t in ticks]
+    for name in tables:
+        wanted = {i.name for i in schema.metadata.tables[name].indexes}
+        found = {n for (n,) in _scalar(pg_url, f"SELECT indexname FROM pg_indexes WHERE tablename = '{name}'")}
+        assert wanted <= found, (name, wanted - found)
+
+
+@postgresql
+def test_a_refusal_in_a_worker_process_reaches_the_caller_with_its_details(sample_db: Path, pg_url: str) -> None:
+    with sqlite3.connect(sample_db) as conn:
+        conn.execute("UPDATE users SET thumb = X'00ff' WHERE id = 2")
+    with pytest.raises(CopyRefused) as refused:
+        copy(f"sqlite:///{sample_db}", pg_url, ["cloudinary_lookup", "users"], processes=True)
+    assert [d for d in refused.value.details if d.startswith("users.thumb: 1 value")], refused.value.details
+    assert _scalar(pg_url, "SELECT count(*) FROM users") == [(0,)]
+
+
+def test_an_in_memory_source_refuses_worker_processes(pg_url: str) -> None:
+    with pytest.raises(CopyRefused, match="in-memory"):
+        copy("sqlite://", pg_url, ["users", "notify_log"], processes=True)

@@ -54,3 +54,12 @@ def test_resumes_after_the_given_key() -> None:
         assert sql is not None
         first, second, end = (read_text_batch(conn, sql, after, 4) for after in (None, 4, 10))
     assert (first.rows, first.last_key, second.rows, second.last_key, end.rows) == (4, 4, 4, 8, 0)
+
+
+def test_each_special_character_alone_is_escaped() -> None:
+    """A value holding just one of backslash, tab, newline or carriage return is found and escaped."""
+    specials = {"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"}
+    rows = [(n, None, f"a{char}b", None) for n, char in enumerate(specials, start=1)]
+    lines, exact = _batch(rows)
+    assert exact
+    assert lines == [f"{n}\t\\N\ta{escaped}b\t\\N" for n, escaped in enumerate(specials.values(), start=1)]
