@@ -48,9 +48,12 @@ def _table_names(value: str | None) -> list[str] | None:
               help="Rows per batch; each batch commits with its checkpoint.")
 @click.option("--restart", is_flag=True, help="Start over instead of resuming an interrupted copy.")
 @click.option("--no-verify", is_flag=True, help="Skip the final reconciliation.")
+@click.option("--parallel", type=click.Choice(["auto", "processes", "threads"]), default="auto", show_default=True,
+              help="How tables copy side by side on PostgreSQL: worker processes (large databases), threads, or "
+                   "auto (processes from 200,000 rows).")
 @click.pass_context
 def copy_cmd(ctx: click.Context, from_url: str, to_url: str, tables: str | None, batch_size: int, restart: bool,
-             no_verify: bool) -> None:
+             no_verify: bool, parallel: str) -> None:
     """Copy a Tautulli database to PostgreSQL (or another SQLite file), resumably, and prove every row arrived.
 
     Creates the schema on the target, streams each table in key order in batches (PostgreSQL COPY), keeps
@@ -66,7 +69,8 @@ def copy_cmd(ctx: click.Context, from_url: str, to_url: str, tables: str | None,
     def run() -> Any:
         with TableProgress(console=console, transient=True) as bar:
             return copy(from_url, to_url, _table_names(tables), batch_size=batch_size, resume=not restart,
-                        progress=bar, verify=not no_verify)
+                        progress=bar, verify=not no_verify,
+                        processes={"auto": None, "processes": True, "threads": False}[parallel])
 
     result = _run(run, _traceback(ctx))
     reports = {r.table: r for r in result.reconcile}

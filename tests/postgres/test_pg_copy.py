@@ -221,3 +221,16 @@ def test_a_refusal_in_a_worker_process_reaches_the_caller_with_its_details(sampl
 def test_an_in_memory_source_refuses_worker_processes(pg_url: str) -> None:
     with pytest.raises(CopyRefused, match="in-memory"):
         copy("sqlite://", pg_url, ["users", "notify_log"], processes=True)
+
+
+@postgresql
+def test_cli_copy_in_processes_reports_verified(sample_db: Path, pg_url: str) -> None:
+    from click.testing import CliRunner
+
+    from plexpy.cli import cli
+
+    done = CliRunner().invoke(cli, ["copy", "--from", f"sqlite:///{sample_db}", "--to", pg_url,
+                                     "--tables", "users,notify_log", "--parallel", "processes"])
+    assert done.exit_code == 0, done.output
+    assert "verified: every row arrived" in done.output
+    assert _scalar(pg_url, "SELECT count(*) FROM notify_log") == [(5779,)]
