@@ -10,13 +10,16 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, selectinload
 
-from plexpy.db.engine import build_engine
+from plexpy.db.compiled_rows import fetch_dicts
+from plexpy.db.engine import build_engine, connect
 from plexpy.db.orm import SessionHistory, SessionHistoryMediaInfo, SessionHistoryMetadata, User, delete_plays
-from plexpy.domains.exports import sqla_orm as exports_orm
+from plexpy.db.schema import exports as exports_table
+from plexpy.db.stmt_cache import affinity_shape
+from plexpy.domains.exports import sqla as exports_sqla
 from plexpy.domains.history.sqla import SqlaHistory
-from plexpy.domains.mobile_devices import sqla_orm as devices_orm
+from plexpy.domains.mobile_devices.sqla import SqlaMobileDevices
 from plexpy.domains.notifications import sqla_orm as notifiers_orm
-from plexpy.domains.notifications.shaping import NOTIFIER_COLUMNS
+from plexpy.domains.notifications.sqla import SqlaNotifications
 
 pytestmark = pytest.mark.postgresql
 
@@ -70,18 +73,24 @@ def test_twin_helpers_answer_as_on_sqlite(pg_engine: Engine, lite_engine: Engine
         device_ids = list(conn.execute(sa.text("SELECT id FROM mobile_devices")).scalars())
         export_ids = list(conn.execute(sa.text("SELECT id FROM exports")).scalars())
     assert notifier_ids and device_ids and export_ids
+    notifications = {e: SqlaNotifications(e) for e in (pg_engine, lite_engine)}
+    devices = {e: SqlaMobileDevices(e) for e in (pg_engine, lite_engine)}
     for notifier_id in notifier_ids:
-        assert (notifiers_orm.notifier_row(pg_engine, notifier_id, NOTIFIER_COLUMNS)
-                == notifiers_orm.notifier_row(lite_engine, notifier_id, NOTIFIER_COLUMNS))
+        assert (notifications[pg_engine].get_notifier_config(notifier_id=notifier_id)
+                == notifications[lite_engine].get_notifier_config(notifier_id=notifier_id))
     for device_id in device_ids:
-        assert devices_orm.device_row(pg_engine, device_id) == devices_orm.device_row(lite_engine, device_id)
-    columns = ("timestamp", "title", "complete", "squareArt_level")
-    for export_id in [*export_ids, str(export_ids[0]), "abc"]:
-        assert (exports_orm.export_row(pg_engine, export_id, columns)
-                == exports_orm.export_row(lite_engine, export_id, columns))
+        assert (devices[pg_engine].get_mobile_device_config(mobile_device_id=device_id)
+                == devices[lite_engine].get_mobile_device_config(mobile_device_id=device_id))
+    for export_id in [*export_ids, str(export_ids[0]), "abc"]:  # the row get_export shapes (no config needed)
+        rows = []
+        for engine in (pg_engine, lite_engine):
+            kind, value = affinity_shape(exports_table.c.id, export_id)
+            with connect(engine) as conn:
+                rows.append(fetch_dicts(conn, exports_sqla._export_stmt(kind), {"export_id": value}))
+        assert rows[0] == rows[1]
+        assert rows[0] or export_id == "abc"
     assert notifiers_orm.delete_notifier_rows(pg_engine, notifier_ids[0]) == 1
-    assert notifiers_orm.notifier_row(pg_engine, notifier_ids[0], NOTIFIER_COLUMNS) == {}
-
+    assert notifications[pg_engine].get_notifier_config(notifier_id=notifier_ids[0]) is None
 
 def test_a_new_play_keeps_sqlites_storage_classes_in_dynamic_columns(pg_engine: Engine) -> None:
     """ORM writes go through the schema's PostgreSQL variants: ``''`` stays text, ``1`` stays a number."""

@@ -21,6 +21,7 @@ from plexpy.db.engine import after_commit, connect, transaction, vacuum
 from plexpy.db.errors import TautulliDBError
 from plexpy.db.schema import exports
 from plexpy.db.sqlfuncs import affinity_equals, ascii_upper, stored_values
+from plexpy.db.stmt_cache import affinity_shape, bound_affinity_equals, per_shape
 from plexpy.db.upsert import UpsertResult, upsert
 from plexpy.domains.exports import files, shaping, sqla_orm, writing
 
@@ -57,7 +58,10 @@ class SqlaExports:
 
     def get_export(self, export_id: Any) -> dict[str, Any]:
         """One export's levels, file name and whether its file exists, or ``{}``."""
-        row = sqla_orm.export_row(self._engine, export_id, _EXPORT_COLUMNS)
+        kind, value = affinity_shape(e.c.id, export_id)
+        with connect(self._engine, "exports.get_export") as conn:
+            rows = fetch_dicts(conn, _export_stmt(kind), {"export_id": value})
+        row = rows[0] if rows else {}
         return shaping.export_details(row)
 
     def _table_query(self, where: list[ColumnElement[bool]]) -> Select[Any]:
@@ -168,6 +172,14 @@ def _upsert(conn: Connection, values: dict[str, Any], keys: dict[str, Any]) -> U
     if row_id is not None and not isinstance(row_id, int):
         return UpsertResult("insert")
     return upsert(conn, e, stored_values(e, values), stored_keys)
+
+
+
+@per_shape(maxsize=8)
+def _export_stmt(kind: str) -> Select[Any]:
+    """The first export whose id matches ``:export_id`` as SQLite compares it (Core: the ORM cost more)."""
+    return select(*(e.c[c] for c in _EXPORT_COLUMNS)).where(bound_affinity_equals(e.c.id, kind, "export_id")) \
+        .order_by(e.c.id).limit(1)
 
 
 TWIN = SqlaExports

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func, literal, select, update
+from sqlalchemy import bindparam, func, literal, select, update
 from sqlalchemy.engine import Connection, Engine
 
 from plexpy import context
@@ -54,7 +54,9 @@ class SqlaMobileDevices:
         row_id = shaping.device_row_id(mobile_device_id)
         if row_id is None:
             return None
-        return shaping.device_config(sqla_orm.device_row(self._engine, row_id))
+        with connect(self._engine, "mobile_devices.get_mobile_device_config") as conn:
+            rows = fetch_dicts(conn, _device_stmt(), {"row_id": row_id})
+        return shaping.device_config(rows[0] if rows else {})
 
     def add_mobile_device(self, device_id: Any = None, device_name: Any = None, device_token: Any = None,
                           platform: Any = None, version: Any = None, friendly_name: Any = None,
@@ -135,6 +137,12 @@ def _register(conn: Connection, values: dict[str, Any], keys: dict[str, Any]) ->
         return
     upsert(conn, d, stored_values(d, values), stored_values(d, keys))
 
+
+
+@per_shape(maxsize=1)
+def _device_stmt() -> Any:
+    """The device's row by row id, in Core: the ORM's ``session.get`` cost more than all the rest of the call."""
+    return select(*d.columns).where(d.c.id == bindparam("row_id"))
 
 
 @per_shape(maxsize=16)

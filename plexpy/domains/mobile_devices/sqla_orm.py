@@ -1,23 +1,14 @@
-"""Mobile device reads and deletes through the ORM (``MobileDevice``), called by the SQLAlchemy twin."""
+"""Mobile device deletes through the ORM (``MobileDevice``), called by the SQLAlchemy twin (reads are Core)."""
 
 from __future__ import annotations
-
-from typing import Any
 
 from sqlalchemy import ColumnElement, select
 from sqlalchemy.engine import Engine
 
-from plexpy.db.engine import connect, transaction
-from plexpy.db.orm import MobileDevice, as_row, orm_session
+from plexpy.db.engine import transaction
+from plexpy.db.orm import MobileDevice, orm_session
 
-__all__ = ["delete_devices", "device_row"]
-
-
-def device_row(engine: Engine, row_id: int) -> dict[str, Any]:
-    """Every column of the device with this row id, ``{}`` when there is none."""
-    with connect(engine, "mobile_devices.get_mobile_device_config") as conn, orm_session(conn) as session:
-        device = session.get(MobileDevice, row_id)
-        return as_row(device) if device is not None else {}
+__all__ = ["delete_devices"]
 
 
 def delete_devices(engine: Engine, match: ColumnElement[bool]) -> int:
