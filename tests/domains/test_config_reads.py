@@ -40,13 +40,13 @@ def twins(sample_db: Path, tmp_path: Path) -> Iterator[dict[str, tuple[Any, Any]
 
 def _ids(db: Path, table: str) -> list[int]:
     with sqlite3.connect(db) as conn:
-        return [r[0] for r in conn.execute(f"SELECT id FROM {table} ORDER BY id")]  # noqa: S608 - fixed names
+        return [r[0] for r in conn.execute(f"SELECT id FROM {table} ORDER BY id")]
 
 
-def _answer(call: Any) -> Any:
+def _answer(method: Any, *args: Any, **kwargs: Any) -> Any:
     try:
-        return ("answer", call())
-    except Exception as exc:  # noqa: BLE001 - the twins must fail alike too
+        return ("answer", method(*args, **kwargs))
+    except Exception as exc:  # the twins must fail alike too
         return ("raised", type(exc).__name__)
 
 
@@ -56,8 +56,8 @@ def test_notifier_config_by_id(twins, sample_db: Path) -> None:
     assert ids
     for notifier_id in [*ids, str(ids[0]), 10**6, "x", None]:
         for masked in (False, True):
-            want = _answer(lambda: legacy.get_notifier_config(notifier_id=notifier_id, mask_passwords=masked))
-            assert _answer(lambda: sqla.get_notifier_config(notifier_id=notifier_id, mask_passwords=masked)) == want
+            want = _answer(legacy.get_notifier_config, notifier_id=notifier_id, mask_passwords=masked)
+            assert _answer(sqla.get_notifier_config, notifier_id=notifier_id, mask_passwords=masked) == want
     assert sqla.get_notifier_config(notifier_id=ids[0])["id"] == ids[0]
 
 
@@ -66,9 +66,9 @@ def test_mobile_device_config_by_row_id(twins, sample_db: Path) -> None:
     ids = _ids(sample_db, "mobile_devices")
     assert ids
     for row_id in [*ids, str(ids[-1]), 10**6, None]:
-        want = _answer(lambda: legacy.get_mobile_device_config(mobile_device_id=row_id))
-        assert _answer(lambda: sqla.get_mobile_device_config(mobile_device_id=row_id)) == want
-    assert _answer(lambda: sqla.get_mobile_device_config(mobile_device_id=10**6))[0] == "raised"
+        want = _answer(legacy.get_mobile_device_config, mobile_device_id=row_id)
+        assert _answer(sqla.get_mobile_device_config, mobile_device_id=row_id) == want
+    assert _answer(sqla.get_mobile_device_config, mobile_device_id=10**6)[0] == "raised"
 
 
 @pytest.mark.parametrize("form", [int, str, lambda i: f" {i}", lambda i: f"{i}.0", lambda i: "abc", float])
@@ -78,4 +78,4 @@ def test_export_by_id_as_sqlite_compares_it(twins, sample_db: Path, form: Any) -
     assert ids
     for export_id in ids:
         value = form(export_id)
-        assert _answer(lambda: sqla.get_export(value)) == _answer(lambda: legacy.get_export(value))
+        assert _answer(sqla.get_export, value) == _answer(legacy.get_export, value)

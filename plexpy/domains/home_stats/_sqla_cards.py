@@ -10,26 +10,36 @@ The legacy queries rely on two SQLite rules that are spelled out here, so every 
   the first such play in the inner query's output order (play key ascending, then library row id); rows
   tying on every ORDER BY key stay in the outer GROUP BY's order, whose direction follows SQLite's rule in
   :func:`_card_query`. Totals are window sums over the same rows, so each card is one pass.
+
+Every statement is built once per shape (``plexpy.db.stmt_cache``): :class:`CardShape` holds what changes the
+SQL text (grouping, sort column, each filter's presence and affinity kind, whether there is a LIMIT), and
+:func:`card_shape` the values bound at execution (``:since``, ``:section_id``, ``:user_id``, ``:limit``,
+``:offset``). The SQL text is the one the literals gave, so SQLite plans, and breaks ties, as before.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
-from sqlalchemy import Select, case, func, select
+from sqlalchemy import Integer, Select, bindparam, case, func, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.selectable import Subquery
 
 from plexpy.db.schema import library_sections, session_history, session_history_metadata, users
-from plexpy.db.sqlfuncs import affinity_equals, binary_collate
+from plexpy.db.sqlfuncs import binary_collate
+from plexpy.db.stmt_cache import affinity_shape, bound_affinity_equals, per_shape
 from plexpy.domains.home_stats import shaping
 
 __all__ = [
+    "CardShape",
+    "card_shape",
+    "filter_kind",
     "friendly_name",
     "media_card_rows",
+    "paged",
     "platform_card_rows",
     "play_rows",
     "plays_filter",
@@ -44,15 +54,61 @@ u = users
 s = library_sections
 
 
+class CardShape(NamedTuple):
+    """What changes a card's SQL text; the values of one request are bound (see :func:`card_shape`)."""
+
+    grouping: bool
+    sort: str
+    section: str | None  # affinity kind of the section filter, None without one
+    user: str | None  # affinity kind of the user filter, None without one
+    limited: bool  # a LIMIT (a negative count has none)
+
+
+def filter_kind(column: Any, value: Any) -> tuple[str | None, Any]:
+    """How ``value`` filters ``column``: its affinity kind (None: no filter) and the value to bind.
+
+    A float compared with an INTEGER column keeps a kind of its own: it was bound as a float, and PostgreSQL
+    casts each bind to its type.
+    """
+    if value is None:
+        return None, None
+    kind, bound = affinity_shape(column, value)
+    if kind == "int" and isinstance(bound, float):
+        kind = "float"
+    return kind, bound
+
+
+def card_shape(request: shaping.StatsRequest) -> tuple[CardShape, dict[str, Any]]:
+    """The shape of ``request``'s card statements and the values they bind."""
+    section, section_id = filter_kind(h.c.section_id, request.section_id)
+    user, user_id = filter_kind(h.c.user_id, request.user_id)
+    shape = CardShape(request.grouping, request.sort, section, user, request.limit is not None)
+    params: dict[str, Any] = {"since": request.since, "offset": request.offset}
+    if shape.limited:
+        params["limit"] = request.limit
+    if section is not None:
+        params["section_id"] = section_id
+    if user is not None:
+        params["user_id"] = user_id
+    return shape, params
+
+
+def paged(stmt: Select[Any], shape: CardShape) -> Select[Any]:
+    """``stmt`` with ``LIMIT :limit`` (when the shape has one) and ``OFFSET :offset``."""
+    if shape.limited:
+        stmt = stmt.limit(bindparam("limit", type_=Integer()))
+    return stmt.offset(bindparam("offset", type_=Integer()))
+
+
 def friendly_name() -> ColumnElement[Any]:
     """The user's display name: the friendly name unless it is NULL or blank."""
     blank = u.c.friendly_name.is_(None) | (func.trim(u.c.friendly_name) == "")
     return case((blank, u.c.username), else_=u.c.friendly_name)
 
 
-def rows_of(conn: Connection, stmt: Select[Any]) -> list[dict[str, Any]]:
-    """Run ``stmt`` and return plain dict rows (integer sums as ``int``, as SQLite returns them)."""
-    result = conn.execute(stmt)
+def rows_of(conn: Connection, stmt: Select[Any], params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+    """Run ``stmt`` with ``params`` and return plain dict rows (integer sums as ``int``, as SQLite returns them)."""
+    result = conn.execute(stmt, params)
     keys = tuple(result.keys())
     # Plain tuples zipped with the keys: RowMapping.items() per row cost more than the SQL on large windows.
     return [dict(zip(keys, map(_plain, row), strict=True)) for row in result]
@@ -64,15 +120,15 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def plays_filter(request: shaping.StatsRequest, media_type: str | None = None) -> list[ColumnElement[bool]]:
-    """The inner WHERE of a card (media type, window, section, user)."""
-    where: list[ColumnElement[bool]] = [h.c.stopped >= request.since]
+def plays_filter(shape: CardShape, media_type: str | None = None) -> list[ColumnElement[bool]]:
+    """The inner WHERE of a card (media type, window ``:since``, ``:section_id``, ``:user_id``)."""
+    where: list[ColumnElement[bool]] = [h.c.stopped >= bindparam("since")]
     if media_type is not None:
         where.append(h.c.media_type == media_type)
-    if request.section_id is not None:
-        where.append(affinity_equals(h.c.section_id, request.section_id))
-    if request.user_id is not None:
-        where.append(affinity_equals(h.c.user_id, request.user_id))
+    if shape.section is not None:
+        where.append(bound_affinity_equals(h.c.section_id, shape.section, "section_id"))
+    if shape.user is not None:
+        where.append(bound_affinity_equals(h.c.user_id, shape.user, "user_id"))
     return where
 
 
@@ -80,13 +136,13 @@ def _watched_seconds() -> ColumnElement[Any]:
     return case((h.c.stopped > 0, h.c.stopped - h.c.started - func.coalesce(h.c.paused_counter, 0)), else_=0)
 
 
-def play_rows(request: shaping.StatsRequest, media_type: str | None = None) -> Any:
+def play_rows(shape: CardShape, media_type: str | None = None) -> Any:
     """One row per play: its first history row in SQLite's scan order, with the play's watched seconds.
 
     The window runs over narrow rows (id, play key, duration); the picked row's columns are joined after.
     """
-    key = h.c.reference_id if request.grouping else h.c.id
-    indexed = media_type is not None or request.section_id is not None or request.user_id is not None
+    key = h.c.reference_id if shape.grouping else h.c.id
+    indexed = media_type is not None or shape.section is not None or shape.user is not None
     scan = [h.c.stopped, h.c.id] if indexed else [h.c.id]
     ranked = (
         select(
@@ -94,7 +150,7 @@ def play_rows(request: shaping.StatsRequest, media_type: str | None = None) -> A
             func.sum(_watched_seconds()).over(partition_by=key).label("d"),
             func.row_number().over(partition_by=key, order_by=scan).label("pick"),
         )
-        .where(*plays_filter(request, media_type))
+        .where(*plays_filter(shape, media_type))
         .subquery("ranked")
     )
     first = h.alias("first_row")
@@ -110,7 +166,7 @@ def play_rows(request: shaping.StatsRequest, media_type: str | None = None) -> A
     )
 
 
-def _card_query(keys: Sequence[ColumnElement[Any]], joined: Any, p: Any, request: shaping.StatsRequest,
+def _card_query(keys: Sequence[ColumnElement[Any]], joined: Any, p: Any, shape: CardShape,
                 details: Callable[[Subquery], tuple[Any, list[Any]]], *, popular: bool = False,
                 tiebreak: Sequence[ColumnElement[Any]] = ()) -> Select[Any]:
     """The card: one row per group (``keys``), from its newest play, with the group's totals, in SQLite's order.
@@ -150,18 +206,17 @@ def _card_query(keys: Sequence[ColumnElement[Any]], joined: Any, p: Any, request
     )
 
     def card_order(table: Any) -> list[Any]:
-        order = [table.c[request.sort].desc().nulls_last(), table.c.last_watch.desc().nulls_last()]
+        order = [table.c[shape.sort].desc().nulls_last(), table.c.last_watch.desc().nulls_last()]
         if popular:
             order.insert(0, table.c.users_watched.desc().nulls_last())
         if len(keys) == len(order):
             return [*order, *(binary_collate(table.c[g.key]).desc().nulls_last() for g in group)]
         return [*order, *(binary_collate(table.c[g.key]).asc().nulls_first() for g in group)]
 
-    top = (
-        select(*(c for c in ranked.c if c.key != "pick")).where(ranked.c.pick == 1)
-        .order_by(*card_order(ranked)).limit(request.limit).offset(request.offset)
-        .subquery("top")
-    )
+    top = paged(
+        select(*(c for c in ranked.c if c.key != "pick")).where(ranked.c.pick == 1).order_by(*card_order(ranked)),
+        shape,
+    ).subquery("top")
     source, columns = details(top)
     totals = [top.c.last_watch, top.c.total_plays, top.c.total_duration, top.c.users_watched]
     return select(*columns, *totals).select_from(source).order_by(*card_order(top))
@@ -187,17 +242,43 @@ def _item_columns(p: Any, top: Subquery) -> tuple[Any, list[Any]]:
 
 def media_card_rows(conn: Connection, name: str, request: shaping.StatsRequest) -> list[dict[str, Any]]:
     """Rows of one of the six item cards."""
-    spec = shaping.MEDIA_CARDS[name]
-    p = play_rows(request, spec.media_type)
-    joined = p.join(m, m.c.id == p.c.id)
-    query = _card_query(_ITEM_KEYS[spec.media_type], joined, p, request, lambda top: _item_columns(p, top),
-                        popular=spec.popular)
-    return rows_of(conn, query)
+    shape, params = card_shape(request)
+    return rows_of(conn, _media_card_stmt(name, shape), params)
 
 
 def top_library_rows(conn: Connection, request: shaping.StatsRequest) -> list[dict[str, Any]]:
     """Rows of ``top_libraries`` (a section listed on several servers counts each play once per listing)."""
-    p = play_rows(request)
+    shape, params = card_shape(request)
+    return rows_of(conn, _top_library_stmt(shape), params)
+
+
+def top_user_rows(conn: Connection, request: shaping.StatsRequest) -> list[dict[str, Any]]:
+    """Rows of ``top_users``."""
+    shape, params = card_shape(request)
+    return rows_of(conn, _top_user_stmt(shape), params)
+
+
+def platform_card_rows(conn: Connection, request: shaping.StatsRequest) -> list[dict[str, Any]]:
+    """Rows of ``top_platforms``."""
+    shape, params = card_shape(request)
+    return rows_of(conn, _platform_stmt(shape), params)
+
+
+# Statements built once per shape: the card (and its media type), then the request's CardShape.
+
+
+@per_shape(maxsize=128)
+def _media_card_stmt(name: str, shape: CardShape) -> Select[Any]:
+    spec = shaping.MEDIA_CARDS[name]
+    p = play_rows(shape, spec.media_type)
+    joined = p.join(m, m.c.id == p.c.id)
+    return _card_query(_ITEM_KEYS[spec.media_type], joined, p, shape, lambda top: _item_columns(p, top),
+                       popular=spec.popular)
+
+
+@per_shape(maxsize=32)
+def _top_library_stmt(shape: CardShape) -> Select[Any]:
+    p = play_rows(shape)
     live = select(s.c.id, s.c.section_id).where(s.c.deleted_section == 0).subquery("ls")
     joined = p.join(m, m.c.id == p.c.id).outerjoin(live, p.c.section_id == live.c.section_id)
 
@@ -209,12 +290,12 @@ def top_library_rows(conn: Connection, request: shaping.StatsRequest) -> list[di
             s.c.custom_art_url.label("custom_art"),
         ]
 
-    return rows_of(conn, _card_query([p.c.section_id], joined, p, request, details, tiebreak=[live.c.id]))
+    return _card_query([p.c.section_id], joined, p, shape, details, tiebreak=[live.c.id])
 
 
-def top_user_rows(conn: Connection, request: shaping.StatsRequest) -> list[dict[str, Any]]:
-    """Rows of ``top_users``."""
-    p = play_rows(request)
+@per_shape(maxsize=32)
+def _top_user_stmt(shape: CardShape) -> Select[Any]:
+    p = play_rows(shape)
 
     def details(top: Subquery) -> tuple[Any, list[Any]]:
         source, columns = _item_columns(p, top)
@@ -224,14 +305,14 @@ def top_user_rows(conn: Connection, request: shaping.StatsRequest) -> list[dict[
         ]
 
     joined = p.join(m, m.c.id == p.c.id)
-    return rows_of(conn, _card_query([p.c.user_id], joined, p, request, details))
+    return _card_query([p.c.user_id], joined, p, shape, details)
 
 
-def platform_card_rows(conn: Connection, request: shaping.StatsRequest) -> list[dict[str, Any]]:
-    """Rows of ``top_platforms``."""
-    p = play_rows(request)
+@per_shape(maxsize=32)
+def _platform_stmt(shape: CardShape) -> Select[Any]:
+    p = play_rows(shape)
     last_watch = func.max(p.c.started)
-    sort = func.count(p.c.id) if request.sort == "total_plays" else func.sum(p.c.d)
+    sort = func.count(p.c.id) if shape.sort == "total_plays" else func.sum(p.c.d)
     stmt = (
         select(
             p.c.platform, last_watch.label("last_watch"), func.count(p.c.id).label("total_plays"),
@@ -240,6 +321,5 @@ def platform_card_rows(conn: Connection, request: shaping.StatsRequest) -> list[
         .group_by(p.c.platform)
         .order_by(sort.desc().nulls_last(), last_watch.desc().nulls_last(),
                   binary_collate(p.c.platform).asc().nulls_first())
-        .limit(request.limit).offset(request.offset)
     )
-    return rows_of(conn, stmt)
+    return paged(stmt, shape)

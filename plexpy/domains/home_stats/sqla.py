@@ -2,21 +2,23 @@
 
 The card queries live in ``_sqla_cards`` (ranking cards) and ``_sqla_recent`` (recently watched and
 concurrent streams), mirroring the legacy modules; where SQLite picks a bare column's row or breaks a tie
-by scan order, those modules pick it by an explicit rule (see their docstrings).
+by scan order, those modules pick it by an explicit rule (see their docstrings). Every statement is built
+once per shape (``plexpy.db.stmt_cache``) and run with the request's values bound.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Float, Integer, Select, bindparam, func, select
 from sqlalchemy.engine import Engine
 
 from plexpy import context
 from plexpy.db.engine import connect
 from plexpy.db.errors import TautulliDBError
 from plexpy.db.schema import library_sections, session_history, session_history_metadata, users
-from plexpy.db.sqlfuncs import affinity_equals, binary_collate
+from plexpy.db.sqlfuncs import binary_collate, value_type
+from plexpy.db.stmt_cache import bound_affinity_equals, per_shape
 from plexpy.domains.home_stats import _sqla_cards as cards
 from plexpy.domains.home_stats import _sqla_recent as recent
 from plexpy.domains.home_stats import shaping
@@ -72,7 +74,8 @@ class SqlaHomeStats:
             return None
         try:
             with connect(self._engine, "home_stats.get_library_stats") as conn:
-                rows = cards.rows_of(conn, _library_stats_query(ids))
+                floats = any(isinstance(value, float) for value in ids)
+                rows = cards.rows_of(conn, _library_stats_stmt(floats), {"ids": ids})
         except TautulliDBError:
             return None
         return shaping.library_stats_result(rows, guest)
@@ -95,16 +98,28 @@ class SqlaHomeStats:
         guest_id = context.get_session_user_id()
         if not guest_id:
             return None
-        stmt = (
-            select(u.c.shared_libraries, *(u.c[name] for name in FILTER_COLUMNS))
-            .where(affinity_equals(u.c.user_id, guest_id)).order_by(u.c.id).limit(1)
-        )
-        found = cards.rows_of(conn, stmt)
+        kind, value = cards.filter_kind(u.c.user_id, guest_id)
+        found = cards.rows_of(conn, _guest_stmt(kind), {"guest_id": value})
         return guest_scope(found[0] if found else {})
 
 
-def _library_stats_query(ids: list[int | float]) -> Any:
-    """Each listed library with its newest play (the first of equal start times in history id order)."""
+@per_shape(maxsize=8)
+def _guest_stmt(kind: str | None) -> Select[Any]:
+    """The guest ``:guest_id``'s shared libraries and filters (``kind``: its affinity kind)."""
+    return (
+        select(u.c.shared_libraries, *(u.c[name] for name in FILTER_COLUMNS))
+        .where(bound_affinity_equals(u.c.user_id, kind or "never", "guest_id")).order_by(u.c.id).limit(1)
+    )
+
+
+@per_shape(maxsize=2)
+def _library_stats_stmt(floats: bool) -> Select[Any]:
+    """Each library in ``:ids`` with its newest play (the first of equal start times in history id order).
+
+    The ids are bound with the column's own type where it keeps SQLite's values on PostgreSQL, else as floats
+    when any is one (PostgreSQL casts a bind to its type), else as integers.
+    """
+    ids = bindparam("ids", expanding=True, type_=value_type(s.c.section_id, Float() if floats else Integer()))
     joined = s.outerjoin(h, s.c.section_id == h.c.section_id).outerjoin(m, h.c.id == m.c.id)
     ranked = (
         select(
