@@ -21,7 +21,6 @@ from sqlalchemy import (
     func,
     or_,
     select,
-    union,
 )
 from sqlalchemy.engine import Engine
 
@@ -29,7 +28,8 @@ from plexpy import context, session_rules
 from plexpy.datatables import DataTablesError
 from plexpy.datatables.custom_where import CustomWhere, CustomWhereError, CustomWhereFailure, parse
 from plexpy.datatables.sqla_bound import bound_matches, matches_shape
-from plexpy.datatables.sqla_sql import matches, run_page
+from plexpy.datatables.sqla_sql import run_page
+from plexpy.db.compiled_rows import fetch_dicts
 from plexpy.db.engine import connect, read_each
 from plexpy.db.errors import TautulliDBError
 from plexpy.db.schema import (
@@ -37,15 +37,20 @@ from plexpy.db.schema import (
     session_history,
     session_history_media_info,
     session_history_metadata,
-    sessions_continued,
     users,
 )
 from plexpy.db.sqlfuncs import ascii_like, sqlite_max, sqlite_sum
 from plexpy.db.stmt_cache import per_shape
-from plexpy.domains.history import _sqla_writes, item_shaping, shaping, sqla_orm, writing
+from plexpy.domains.history import _sqla_writes, item_shaping, shaping, sqla_keys, sqla_orm, writing
 from plexpy.domains.history.children import item_children
 from plexpy.domains.history.sqla_page import TOTAL_DURATION, fast_page
-from plexpy.domains.history.sqla_table import history_query, history_tiebreak, total_duration_query
+from plexpy.domains.history.sqla_shapes import (
+    history_shape,
+    history_statement,
+    total_duration_shape,
+    total_duration_statement,
+)
+from plexpy.domains.history.sqla_table import history_tiebreak
 
 __all__ = ["TWIN", "SqlaHistory"]
 
@@ -72,29 +77,26 @@ class SqlaHistory:
 
     def _rows(self, stmt: Any, op: str, params: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
         with connect(self._engine, f"history.{op}") as conn:
-            return [dict(r) for r in conn.execute(stmt, params).mappings()]
+            return fetch_dicts(conn, stmt, params)
 
     def _guest(self) -> session_rules.GuestScope | None:
         guest_id = context.get_session_user_id()
         if not guest_id:
             return None
-        stmt = (
-            select(u.c.shared_libraries, *(u.c[name] for name in session_rules.FILTER_COLUMNS))
-            .where(matches(u.c.user_id, guest_id)).order_by(u.c.id).limit(1)
-        )
+        kinds, params = sqla_keys.key_values((u.c.user_id,), guest_id, "guest")
         try:
-            rows = self._rows(stmt, "guest")
+            rows = self._rows(sqla_keys.guest_stmt(kinds[0]), "guest", params)
         except TautulliDBError:
             rows = []
         return session_rules.guest_scope(rows[0] if rows else {})
 
     def _live_thumbs(self) -> dict[Any, Any]:
-        stmt = select(u.c.user_id, u.c.thumb, u.c.custom_avatar_url).where(u.c.deleted_user == 0).order_by(u.c.id)
-        return {r["user_id"]: shaping.live_thumb(r) for r in self._rows(stmt, "live_thumbs")}
+        return {r["user_id"]: shaping.live_thumb(r) for r in self._rows(sqla_keys.live_thumbs_stmt(), "live_thumbs")}
 
     def _total_duration(self, where: CustomWhere) -> Any:
         try:
-            rows = self._rows(total_duration_query(where), "get_total_duration")
+            shape, values = total_duration_shape(where)
+            rows = self._rows(total_duration_statement(shape), "get_total_duration", values)
         except (CustomWhereFailure, TautulliDBError):
             return None
         total = 0
@@ -110,11 +112,13 @@ class SqlaHistory:
         filters = shaping.history_filters(custom_where)
         try:
             request, where = shaping.history_request(kwargs, filters)
-            inner = history_query(where, grouping, include_activity)
+            shape, values = history_shape(where, include_activity)
             with connect(self._engine, "history.get_datatables_history") as conn:
-                page = fast_page(conn, where, grouping, include_activity, request)
+                page = fast_page(conn, shape, values, grouping, include_activity, request)
                 if page is None:
-                    page = run_page(conn, inner, request, h, tiebreak=history_tiebreak(grouping, include_activity))
+                    inner = history_statement(shape, bool(grouping), bool(include_activity))
+                    page = run_page(conn, inner, request, h, history_tiebreak(grouping, include_activity), values,
+                                    cached=True)
         except (DataTablesError, CustomWhereFailure, TautulliDBError):
             return shaping.datatables_empty()
         thumbs = self._live_thumbs() if any(r["state"] for r in page.rows) else None
@@ -219,46 +223,27 @@ class SqlaHistory:
         except TautulliDBError:
             return []
 
-    def _item_row(self, rating_key: Any) -> Select[Any]:
+    def _item_row(self, rating_key: Any, op: str) -> list[dict[str, Any]]:
         """The first history metadata row (row-id order) mentioning a key at any level."""
-        return (
-            select(m.c.rating_key, m.c.parent_rating_key, m.c.grandparent_rating_key, m.c.title, m.c.parent_title,
-                   m.c.grandparent_title, m.c.media_index, m.c.parent_media_index, m.c.year, m.c.media_type)
-            .where(or_(matches(m.c.rating_key, rating_key), matches(m.c.parent_rating_key, rating_key),
-                       matches(m.c.grandparent_rating_key, rating_key)))
-            .order_by(m.c.id).limit(1)
-        )
+        kinds, params = sqla_keys.key_values(sqla_keys.ITEM_COLUMNS, rating_key, "key")
+        return self._rows(sqla_keys.item_row_stmt(kinds), op, params)
 
     def get_search_query(self, rating_key: Any = "") -> dict[str, Any] | None:
         """What to search for to find an item (the first history row that mentions its key)."""
-        rows = self._rows(self._item_row(rating_key), "get_search_query") if rating_key else []
+        rows = self._item_row(rating_key, "get_search_query") if rating_key else []
         return item_shaping.search_query(rows, rating_key)
 
     def _key_level(self, level: str, key: Any) -> list[dict[str, Any]]:
-        """One level of the key tree: one row per key, newest key first.
-
-        SQLite takes each group's columns from its first row in scan order: the lowest id for roots and
-        parents (a table scan), the highest id for children (a reverse scan of the rating key index).
-        """
-        match, group = {"grandparent": (m.c.grandparent_rating_key, m.c.grandparent_rating_key),
-                        "parent": (m.c.grandparent_rating_key, m.c.parent_rating_key),
-                        "child": (m.c.parent_rating_key, m.c.rating_key)}[level]
-        pick = m.c.id.desc() if level == "child" else m.c.id
-        ranked = (
-            select(m.c.rating_key, m.c.parent_rating_key, m.c.grandparent_rating_key, m.c.title, m.c.parent_title,
-                   m.c.grandparent_title, m.c.media_index, m.c.parent_media_index,
-                   func.row_number().over(partition_by=group, order_by=pick).label("pick"))
-            .where(matches(match, key)).subquery("level")
-        )
-        stmt = select(*(c for c in ranked.c if c.name != "pick")).where(ranked.c.pick == 1)
-        return self._rows(stmt.order_by(ranked.c[group.name].desc().nulls_last()), "get_rating_keys_list")
+        """One level of the key tree: one row per key, newest key first (see ``sqla_keys.key_level_stmt``)."""
+        kinds, params = sqla_keys.key_values((sqla_keys.level_column(level),), key, "key")
+        return self._rows(sqla_keys.key_level_stmt(level, kinds[0]), "get_rating_keys_list", params)
 
     def get_rating_keys_list(self, rating_key: Any = "", media_type: Any = "") -> dict[Any, Any]:
         """The key tree of the show, season, artist or album an item belongs to."""
         if media_type == "movie":
             return {0: {"rating_key": int(rating_key)}}
         try:
-            root = self._rows(self._item_row(rating_key), "get_rating_keys_list")[0]["grandparent_rating_key"]
+            root = self._item_row(rating_key, "get_rating_keys_list")[0]["grandparent_rating_key"]
         except (TautulliDBError, IndexError):
             return {}
         return item_shaping.rating_key_tree(root, self._key_level, item_shaping.match_type(media_type))
@@ -267,14 +252,9 @@ class SqlaHistory:
         """The machine ids a user played from (with ``history_only`` False, also their continued sessions)."""
         if not user_id:
             return []
-        played = select(h.c.machine_id).where(matches(h.c.user_id, user_id))
-        if history_only:
-            stmt: Any = played.distinct()
-        else:
-            continued = select(sessions_continued.c.machine_id).where(matches(sessions_continued.c.user_id, user_id))
-            stmt = union(played, continued)
+        kinds, params = sqla_keys.key_values(sqla_keys.DEVICE_COLUMNS, user_id, "user")
         try:
-            rows = self._rows(stmt, "get_user_devices")
+            rows = self._rows(sqla_keys.user_devices_stmt(kinds, bool(history_only)), "get_user_devices", params)
         except TautulliDBError:
             return []
         return [r["machine_id"] for r in rows]

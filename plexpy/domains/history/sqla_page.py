@@ -17,20 +17,33 @@ play's totals, picked row and ``group_ids`` depend on its own matched rows only:
 
 Anything else (live sessions included, other orders, aggregate columns searched) returns None: the caller
 runs the general query.
+
+Every statement here is built once per shape (``sqla_shapes.HistoryShape``, the request's searched aliases and
+order); the filter's values, the search pattern, the walk's size and the page's plays are bound at execution.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, case, func, or_, select
+from sqlalchemy import ColumnElement, Integer, Select, bindparam, case, func, or_, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql.util import find_tables
 
-from plexpy.datatables.params import DataTablesPage, ResolvedRequest
-from plexpy.datatables.sqla_sql import custom_where_clause, filtered_select, run_page
+from plexpy.datatables.params import DataTablesPage, OrderTerm, ResolvedRequest
+from plexpy.datatables.sqla_sql import (
+    custom_where_clause,
+    filtered_statement,
+    request_params,
+    run_page,
+    search_pattern,
+)
+from plexpy.db.compiled_rows import fetch_dicts
 from plexpy.db.schema import session_history
 from plexpy.db.sqlfuncs import ascii_like
+from plexpy.db.stmt_cache import per_shape
+from plexpy.domains.history.sqla_shapes import HistoryShape
 from plexpy.domains.history.sqla_table import (
     history_query,
     history_rows_from,
@@ -52,6 +65,10 @@ h = session_history
 _WALK_FACTOR = 4
 #: Positions beyond this are served by the general query (a walk that deep is no longer cheap).
 _WALK_LIMIT = 5_000
+#: Bind names: the walk's row count, the plays a page groups.
+_WALK_SIZE, _PLAYS = "walk_size", "plays"
+
+_TOTAL = select(func.count(h.c.id))
 
 
 def _newest_first(request: ResolvedRequest, grouping: Any, include_activity: Any) -> bool:
@@ -65,18 +82,48 @@ def _names_users(clause: ColumnElement[bool] | None) -> bool:
     return clause is not None and any(t.name == "users" for t in find_tables(clause, check_columns=True))
 
 
-def walk_statement(clause: ColumnElement[bool] | None, size: int) -> Select[Any]:
+def _clause(shape: HistoryShape) -> ColumnElement[bool] | None:
+    return custom_where_clause(shape.where, history_scope(), "cw")
+
+
+def walk_statement(clause: ColumnElement[bool] | None, size: Any) -> Select[Any]:
     """The first ``size`` matched rows' plays, newest ``started`` first (ties by ``reference_id``)."""
     stmt = (select(h.c.reference_id).select_from(history_rows_from(_names_users(clause)))
             .order_by(h.c.started.desc().nulls_last(), h.c.reference_id.asc().nulls_first()).limit(size))
     return stmt.where(clause) if clause is not None else stmt
 
 
-def _walk(conn: Connection, clause: ColumnElement[bool] | None, wanted: int) -> list[Any] | None:
+@per_shape()
+def _walk_statement(shape: HistoryShape) -> Select[Any]:
+    return walk_statement(_clause(shape), bindparam(_WALK_SIZE, type_=Integer()))
+
+
+@per_shape()
+def _counts_statement(shape: HistoryShape) -> Select[Any]:
+    """Distinct plays, rows without a play, all rows (and, without a filter, the total play time)."""
+    clause = _clause(shape)
+    # Without a filter the total play time is over the same rows: one scan answers both.
+    sums = [total_duration_column()] if clause is None else []
+    counted = select(func.count(h.c.reference_id.distinct()), func.count() - func.count(h.c.reference_id),
+                     select(func.count(h.c.id)).scalar_subquery(), *sums
+                     ).select_from(history_rows_from(_names_users(clause)))
+    return counted.where(clause) if clause is not None else counted
+
+
+@per_shape()
+def _plays_statement(shape: HistoryShape, search_aliases: tuple[str, ...], order: tuple[OrderTerm, ...],
+                     tiebreak: tuple[str, ...]) -> Select[Any]:
+    """The grouped rows of the plays bound as ``plays``, searched and ordered as the request asks."""
+    inner = history_query(shape.where, True, False, restrict=h.c.reference_id.in_(bindparam(_PLAYS, expanding=True)))
+    return filtered_statement(inner, search_aliases, order, tiebreak)
+
+
+def _walk(conn: Connection, shape: HistoryShape, values: Mapping[str, Any], wanted: int) -> list[Any] | None:
     """The first ``wanted`` plays by newest matched ``started`` (ties by ``reference_id``); None: a NULL key."""
     size = wanted * _WALK_FACTOR
+    stmt = _walk_statement(shape)
     while True:
-        walked = conn.execute(walk_statement(clause, size)).scalars().all()
+        walked = [r["reference_id"] for r in fetch_dicts(conn, stmt, {**values, _WALK_SIZE: size})]
         plays = list(dict.fromkeys(walked))
         if None in plays[:wanted]:
             return None
@@ -85,47 +132,68 @@ def _walk(conn: Connection, clause: ColumnElement[bool] | None, wanted: int) -> 
         size *= 2
 
 
-def _newest_page(conn: Connection, where: Any, request: ResolvedRequest) -> DataTablesPage | None:
-    clause = custom_where_clause(where, history_scope())
-    plays = _walk(conn, clause, request.start + request.length)
+def _newest_page(conn: Connection, shape: HistoryShape, values: Mapping[str, Any],
+                 request: ResolvedRequest) -> DataTablesPage | None:
+    plays = _walk(conn, shape, values, request.start + request.length)
     if plays is None:
         return None
-    # Without a filter the total play time is over the same rows: one scan answers both.
-    sums = [total_duration_column()] if clause is None else []
-    counted = select(func.count(h.c.reference_id.distinct()), func.count() - func.count(h.c.reference_id),
-                     select(func.count(h.c.id)).scalar_subquery(), *sums
-                     ).select_from(history_rows_from(_names_users(clause)))
-    if clause is not None:
-        counted = counted.where(clause)
-    distinct, nulls, total, *summed = conn.execute(counted).one()
+    distinct, nulls, total, *summed = conn.execute(_counts_statement(shape), values).one()
     page = plays[request.start:]
     rows: list[dict[str, Any]] = []
     if page:
-        inner = history_query(where, True, False, restrict=h.c.reference_id.in_(page))
-        stmt = filtered_select(inner, request, history_tiebreak(True, False))
-        rows = [dict(r) for r in conn.execute(stmt).mappings()]
+        stmt = _plays_statement(shape, (), request.order, history_tiebreak(True, False))
+        rows = fetch_dicts(conn, stmt, {**values, _PLAYS: page})
     return DataTablesPage(rows=rows, filtered_count=int(distinct) + (1 if nulls else 0), total_count=int(total),
                           draw=request.draw, extra={TOTAL_DURATION: summed[0]} if summed else {})
 
 
-def _searched_page(conn: Connection, where: Any, grouping: Any, request: ResolvedRequest) -> DataTablesPage | None:
-    own = row_columns()
-    pattern = f"%{request.search_value}%"
-    clause = custom_where_clause(where, history_scope())
+def _searched(search_aliases: tuple[str, ...]) -> ColumnElement[bool]:
+    """Whether a history row's own columns match the search (the pattern bound as ``dt_search``)."""
+    own, pattern = row_columns(), search_pattern("")
+    return or_(*(ascii_like(own[a], pattern) for a in search_aliases))
+
+
+@per_shape()
+def _searched_inner(shape: HistoryShape, grouping: bool, search_aliases: tuple[str, ...]) -> Select[Any]:
+    """The grouped (or not) query restricted to plays with at least one row matching the search."""
+    clause = _clause(shape)
     key = h.c.reference_id if grouping else h.c.id
-    candidates = (select(key).select_from(history_rows_from(True))
-                  .where(or_(*(ascii_like(own[a], pattern) for a in request.search_aliases))))
+    candidates = select(key).select_from(history_rows_from(True)).where(_searched(search_aliases))
     if clause is not None:
         candidates = candidates.where(clause)
-    inner = history_query(where, grouping, False, restrict=key.in_(candidates.scalar_subquery()))
-    return run_page(conn, inner, request, h, tiebreak=history_tiebreak(grouping, False))
+    return history_query(shape.where, grouping, False, restrict=key.in_(candidates.scalar_subquery()))
+
+
+def _searched_page(conn: Connection, shape: HistoryShape, values: Mapping[str, Any], grouping: Any,
+                   request: ResolvedRequest) -> DataTablesPage | None:
+    inner = _searched_inner(shape, bool(grouping), request.search_aliases)
+    return run_page(conn, inner, request, h, history_tiebreak(grouping, False), values, cached=True)
 
 
 def _sortable_date(value: Any) -> bool:
     return value is None or (isinstance(value, (int, float)) and not isinstance(value, bool))
 
 
-def _searched_by_date(conn: Connection, where: Any, request: ResolvedRequest) -> DataTablesPage | None:
+@per_shape()
+def _date_scan(shape: HistoryShape, search_aliases: tuple[str, ...]) -> Select[Any]:
+    """Each play with a matching row: its ``reference_id``, whether every row matches, its ``date``."""
+    clause = _clause(shape)
+    hit = case((_searched(search_aliases), 1), else_=0)
+    scan = (select(h.c.reference_id, func.min(hit), func.max(h.c.started))
+            .select_from(history_rows_from(True)).group_by(unindexed(h.c.reference_id)).having(func.max(hit) == 1))
+    return scan.where(clause) if clause is not None else scan
+
+
+@per_shape()
+def _picked_statement(shape: HistoryShape, search_aliases: tuple[str, ...],
+                      order: tuple[OrderTerm, ...]) -> Select[Any]:
+    """The plays bound as ``plays`` whose grouped row matches the search."""
+    picked = _plays_statement(shape, search_aliases, order, ()).subquery("picked")
+    return select(picked.c.reference_id)
+
+
+def _searched_by_date(conn: Connection, shape: HistoryShape, values: Mapping[str, Any],
+                      request: ResolvedRequest) -> DataTablesPage | None:
     """A grouped, searched page ordered by ``date``: plays judged from one narrow scan, only the page grouped.
 
     One grouped scan gives each play with a matching row its ``date`` and whether *every* row matches (then its
@@ -133,23 +201,15 @@ def _searched_by_date(conn: Connection, where: Any, request: ResolvedRequest) ->
     their picked row matches. The matching plays are sorted as the general query sorts them, then the page's
     plays are grouped in full.
     """
-    own = row_columns()
-    clause = custom_where_clause(where, history_scope())
-    hit = case((or_(*(ascii_like(own[a], f"%{request.search_value}%") for a in request.search_aliases)), 1),
-               else_=0)
-    scan = (select(h.c.reference_id, func.min(hit), func.max(h.c.started))
-            .select_from(history_rows_from(True)).group_by(unindexed(h.c.reference_id)).having(func.max(hit) == 1))
-    if clause is not None:
-        scan = scan.where(clause)
-    plays = conn.execute(scan).all()
+    values = {**values, **request_params(request)}
+    plays = conn.execute(_date_scan(shape, request.search_aliases), values).all()
     if any(ref is None or not _sortable_date(date) for ref, _, date in plays):
         return None
     mixed = [ref for ref, every, _ in plays if not every]
     kept = {ref for ref, every, _ in plays if every}
     if mixed:
-        inner = history_query(where, True, False, restrict=h.c.reference_id.in_(mixed))
-        picked = filtered_select(inner, request).subquery("picked")
-        kept.update(conn.execute(select(picked.c.reference_id)).scalars())
+        stmt = _picked_statement(shape, request.search_aliases, request.order)
+        kept.update(r["reference_id"] for r in fetch_dicts(conn, stmt, {**values, _PLAYS: mixed}))
     descending = request.order[0].descending
     # SQLite's order: NULL first ascending and last descending; ties by reference_id ascending.
     ordered = sorted(((ref, date) for ref, _, date in plays if ref in kept),
@@ -158,28 +218,26 @@ def _searched_by_date(conn: Connection, where: Any, request: ResolvedRequest) ->
     page = [ref for ref, _ in ordered[request.start:request.start + request.length]]
     rows: list[dict[str, Any]] = []
     if page:
-        inner = history_query(where, True, False, restrict=h.c.reference_id.in_(page))
-        rows = [dict(r) for r in conn.execute(filtered_select(inner, request, history_tiebreak(True, False)))
-                .mappings()]
-    total = conn.execute(select(func.count(h.c.id))).scalar_one()
+        stmt = _plays_statement(shape, request.search_aliases, request.order, history_tiebreak(True, False))
+        rows = fetch_dicts(conn, stmt, {**values, _PLAYS: page})
+    total = conn.execute(_TOTAL).scalar_one()
     return DataTablesPage(rows=rows, filtered_count=len(kept), total_count=int(total), draw=request.draw)
 
 
-def fast_page(conn: Connection, where: Any, grouping: Any, include_activity: Any,
-              request: ResolvedRequest) -> DataTablesPage | None:
+def fast_page(conn: Connection, shape: HistoryShape, values: Mapping[str, Any], grouping: Any,
+              include_activity: Any, request: ResolvedRequest) -> DataTablesPage | None:
     """The page through a shape that restricts the grouped query to the plays it needs, or None.
 
-    Raises:
-        CustomWhereFailure: a filter naming something the query does not have.
+    ``shape`` and ``values`` come from ``sqla_shapes.history_shape``.
     """
     if include_activity:
         return None
     if _newest_first(request, grouping, include_activity):
-        return _newest_page(conn, where, request)
+        return _newest_page(conn, shape, values, request)
     if not request.search_aliases or any(a not in row_columns() for a in request.search_aliases):
         return None
     order = request.order
     if (grouping and len(order) == 1 and order[0].alias == "date" and request.start >= 0
             and request.length > 0):
-        return _searched_by_date(conn, where, request)
-    return _searched_page(conn, where, grouping, request)
+        return _searched_by_date(conn, shape, values, request)
+    return _searched_page(conn, shape, values, grouping, request)

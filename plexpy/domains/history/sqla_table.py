@@ -9,6 +9,7 @@ row. Here that row is picked explicitly with ``row_number()``, the play's totals
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from sqlalchemy import (
@@ -18,6 +19,7 @@ from sqlalchemy import (
     Integer,
     Select,
     String,
+    bindparam,
     case,
     cast,
     func,
@@ -37,8 +39,8 @@ from plexpy.db.schema import session_history, session_history_media_info, sessio
 from plexpy.db.sqlfuncs import binary_collate, blank_as_null, group_concat, sqlite_sum
 from plexpy.domains.history.shaping import HISTORY_ALIASES
 
-__all__ = ["history_query", "history_rows_from", "history_scope", "history_tiebreak", "row_columns",
-           "total_duration_column", "total_duration_query", "unindexed"]
+__all__ = ["duration_scope", "history_query", "history_rows_from", "history_scope", "history_tiebreak", "live_scope",
+           "row_columns", "total_duration_column", "total_duration_query", "unindexed"]
 
 h = session_history
 m = session_history_metadata
@@ -139,6 +141,7 @@ def _friendly(friendly_name: Any, fallback: Any) -> ColumnElement[Any]:
     return case((blank, fallback), else_=friendly_name)
 
 
+@functools.cache
 def history_scope() -> NameScope:
     """What names mean in the WHERE clause of the history query."""
     return NameScope(
@@ -162,7 +165,7 @@ def _history_select(where: CustomWhere, grouping: Any, restrict: ColumnElement[b
         )
         .select_from(_HISTORY_FROM)
     )
-    clause = custom_where_clause(where, history_scope())
+    clause = custom_where_clause(where, history_scope(), "cw")
     if restrict is not None:  # whole plays only (see sqla_page): their totals and picked rows stay the same
         matched = matched.where(restrict)
         if clause is not None:  # the restriction (a few plays) drives; the filter only checks their rows
@@ -224,6 +227,7 @@ def row_columns() -> dict[str, ColumnElement[Any]]:
     return columns
 
 
+@functools.cache
 def live_scope() -> NameScope:
     """What names mean in the WHERE clause of the live-session half (Tautulli drops the table prefixes)."""
     return NameScope(
@@ -241,7 +245,7 @@ def _live_select(where: CustomWhere) -> Select[Any]:
     percent = _percent(s.c.view_offset, s.c.duration)
     paused = func.coalesce(s.c.paused_counter, 0)
     play = {"partition_by": s.c.session_key}
-    now = literal(context.now(), Integer())
+    now = bindparam("now", context.now(), type_=Integer())
     ranked = select(
         cast(null(), Integer()).label("reference_id"), cast(null(), Integer()).label("row_id"),
         s.c.started.label("date"), s.c.started, s.c.stopped,
@@ -263,7 +267,7 @@ def _live_select(where: CustomWhere) -> Select[Any]:
         func.row_number().over(partition_by=s.c.session_key, order_by=_bare_row_order(percent, [s.c.id]))
         .label("pick"),
     )
-    clause = custom_where_clause(where.unqualified(), live_scope())
+    clause = custom_where_clause(where, live_scope(), "lw")
     if clause is not None:
         ranked = ranked.where(clause)
     sub = ranked.subquery("live")
@@ -271,8 +275,12 @@ def _live_select(where: CustomWhere) -> Select[Any]:
 
 
 def history_query(where: CustomWhere, grouping: Any, include_activity: Any,
-                  restrict: ColumnElement[bool] | None = None) -> Select[Any] | CompoundSelect:
+                  restrict: ColumnElement[bool] | None = None,
+                  live_where: CustomWhere | None = None) -> Select[Any] | CompoundSelect:
     """The history table's inner query (before DataTables search, order and paging).
+
+    The filter's values are the binds ``cw0``, ``cw1``... (``lw0``... in the live half, filtered by
+    ``live_where``, by default the filter without table prefixes) and ``now``, holding the values given.
 
     Raises:
         CustomWhereFailure: a filter naming something the query does not have (SQLite would refuse it).
@@ -280,7 +288,7 @@ def history_query(where: CustomWhere, grouping: Any, include_activity: Any,
     history = _history_select(where, grouping, restrict)
     if not include_activity:
         return history
-    return union(history, _live_select(where))
+    return union(history, _live_select(where.unqualified() if live_where is None else live_where))
 
 
 def history_tiebreak(grouping: Any, include_activity: Any) -> tuple[str, ...]:
@@ -336,12 +344,17 @@ def total_duration_column() -> ColumnElement[Any]:
     return (sqlite_sum(_played(h, 0)) - sqlite_sum(func.coalesce(h.c.paused_counter, 0))).label("total_duration")
 
 
-def total_duration_query(where: CustomWhere) -> Select[Any]:
-    """The play time of the rows a filter selects (NULL when none)."""
-    stmt = select(total_duration_column()).select_from(history_rows_from())
-    scope = NameScope(
+@functools.cache
+def duration_scope() -> NameScope:
+    """What names mean in the WHERE clause of the total duration query."""
+    return NameScope(
         tables={"session_history": h, "session_history_metadata": m, "session_history_media_info": i},
         aliases={"media_type_live": _media_type_live(m.c.live, h.c.media_type), "total_duration": None},
     )
-    clause = custom_where_clause(where, scope)
+
+
+def total_duration_query(where: CustomWhere) -> Select[Any]:
+    """The play time of the rows a filter selects (NULL when none); its values are the binds ``cw0``..."""
+    stmt = select(total_duration_column()).select_from(history_rows_from())
+    clause = custom_where_clause(where, duration_scope(), "cw")
     return stmt.where(clause) if clause is not None else stmt
