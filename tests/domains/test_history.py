@@ -248,3 +248,19 @@ def test_search_keys_and_devices(facade_mode: str) -> None:
     assert sorted(data.get_user_devices(user_id=str(AOIFE))) == sorted(data.get_user_devices(user_id=AOIFE))
     assert set(data.get_user_devices(user_id=10493885, history_only=False)) > set(
         data.get_user_devices(user_id=10493885))
+
+
+@pytest.mark.parametrize("sections", [(9, 1), (1, 9)])
+def test_item_stats_judge_a_guest_by_the_section_of_the_items_first_row(facade_mode: str, edit_db,
+                                                                        sections: tuple[int, int]) -> None:
+    """An item played in a library the guest does not share (9) and in one they do (1): the first row by id
+    decides, on both twins, whether the guest sees the stats."""
+    for row_id, section in zip((5000, 5001), sections, strict=True):
+        add_play(edit_db, row_id, "Two Libraries")
+        edit_db("UPDATE session_history SET section_id = ? WHERE id = ?", (section, row_id))
+    for op, kwargs in (("get_watch_time_stats", {"rating_key": 777, "query_days": "0"}),
+                       ("get_user_stats", {"rating_key": 777})):
+        with context.call_context(session=ROWAN):
+            legacy, sqla = both_twins(op, **kwargs)
+        assert sqla == legacy, op
+        assert (legacy == []) == (sections[0] == 9), (op, legacy)

@@ -39,7 +39,7 @@ from plexpy.db.schema import (
     session_history_metadata,
     users,
 )
-from plexpy.db.sqlfuncs import ascii_like, sqlite_max, sqlite_sum
+from plexpy.db.sqlfuncs import ascii_like, sqlite_sum
 from plexpy.db.stmt_cache import per_shape
 from plexpy.domains.history import _sqla_writes, item_shaping, shaping, sqla_keys, sqla_orm, writing
 from plexpy.domains.history.children import item_children
@@ -62,11 +62,6 @@ lib = library_sections
 
 #: Stream detail columns not read from ``session_history_media_info``.
 _STREAM_TABLES = {"quality_profile": h, "media_type": m, "title": m, "grandparent_title": m, "original_title": m}
-
-
-def _first_row_section(partition: Any = None) -> Any:
-    """``row_number()`` marking the first row (by id) whose ``section_id`` a bare column would show."""
-    return func.row_number().over(partition_by=partition, order_by=h.c.id)
 
 
 class SqlaHistory:
@@ -347,53 +342,51 @@ def _item_match(shape: Any) -> ColumnElement[bool]:
 
 @per_shape()
 def _watch_time_stmt(grouped: bool, shape: Any, windowed: bool) -> Select[Any]:
-    """Time watched and plays of an item (stopped at or after ``:since`` when ``windowed``)."""
+    """Time watched and plays of an item (stopped at or after ``:since`` when ``windowed``).
+
+    ``section_id`` is the first matching row's (by id), as SQLite's bare column gives it: one aggregate pass
+    keeps ``min(id)`` and that row is looked up after (a window over every matching row cost twice the time).
+    """
     group_col = h.c.reference_id if grouped else h.c.id
     where = [_item_match(shape)]
     if windowed:
         where.append(h.c.stopped >= bindparam("since"))
-    base = (
-        select(h.c.started, h.c.stopped, h.c.paused_counter, group_col.label("play"), h.c.section_id,
-               _first_row_section().label("first"))
-        .select_from(h.join(m, m.c.id == h.c.id)).where(*where).subquery("matched")
+    totals = (
+        select(_watched_time(h).label("total_time"), func.count(group_col.distinct()).label("total_plays"),
+               func.min(h.c.id).label("first_id"))
+        .select_from(h.join(m, m.c.id == h.c.id)).where(*where).subquery("totals")
     )
-    return select(
-        (sqlite_sum(base.c.stopped - base.c.started) - sqlite_sum(func.coalesce(base.c.paused_counter, 0)))
-        .label("total_time"),
-        func.count(base.c.play.distinct()).label("total_plays"),
-        sqlite_max(case((base.c.first == 1, base.c.section_id))).label("section_id"),
-    )
+    first = h.alias("first_row")
+    return (select(totals.c.total_time, totals.c.total_plays, first.c.section_id)
+            .select_from(totals.outerjoin(first, first.c.id == totals.c.first_id)))
+
+
+def _watched_time(rows: Any) -> ColumnElement[Any]:
+    """Seconds played minus seconds paused over ``rows``."""
+    return sqlite_sum(rows.c.stopped - rows.c.started) - sqlite_sum(func.coalesce(rows.c.paused_counter, 0))
 
 
 @per_shape()
 def _user_stats_stmt(grouped: bool, shape: Any) -> Select[Any]:
-    """Plays and time per user of an item, most plays first."""
+    """Plays and time per user of an item, most plays first (``section_id`` of each user's first row by id)."""
     group_col = h.c.reference_id if grouped else h.c.id
-    base = (
-        select(h.c.user_id, h.c.started, h.c.stopped, h.c.paused_counter, group_col.label("play"),
-               h.c.section_id, _first_row_section(h.c.user_id).label("first"))
-        .select_from(h.join(m, m.c.id == h.c.id).join(u, u.c.user_id == h.c.user_id)).where(_item_match(shape))
-        .subquery("matched")
-    )
     per_user = (
-        select(
-            base.c.user_id, func.count(base.c.play.distinct()).label("total_plays"),
-            (sqlite_sum(base.c.stopped - base.c.started) - sqlite_sum(func.coalesce(base.c.paused_counter, 0)))
-            .label("total_time"),
-            sqlite_max(case((base.c.first == 1, base.c.section_id))).label("section_id"),
-        )
-        .group_by(base.c.user_id).subquery("per_user")
+        select(h.c.user_id, func.count(group_col.distinct()).label("total_plays"),
+               _watched_time(h).label("total_time"), func.min(h.c.id).label("first_id"))
+        .select_from(h.join(m, m.c.id == h.c.id).join(u, u.c.user_id == h.c.user_id)).where(_item_match(shape))
+        .group_by(h.c.user_id).subquery("per_user")
     )
+    first = h.alias("first_row")
     blank = u.c.friendly_name.is_(None) | (func.trim(u.c.friendly_name) == "")
     return (
         select(
             case((blank, u.c.username), else_=u.c.friendly_name).label("friendly_name"), u.c.user_id,
             u.c.username, u.c.thumb, u.c.custom_avatar_url.label("custom_thumb"), per_user.c.total_plays,
-            per_user.c.total_time, per_user.c.section_id,
+            per_user.c.total_time, first.c.section_id,
         )
-        .select_from(per_user.join(u, u.c.user_id == per_user.c.user_id))
+        .select_from(per_user.join(u, u.c.user_id == per_user.c.user_id)
+                     .outerjoin(first, first.c.id == per_user.c.first_id))
         .order_by(per_user.c.total_plays.desc(), per_user.c.total_time.desc().nulls_last(), u.c.user_id)
     )
-
 
 TWIN = SqlaHistory
