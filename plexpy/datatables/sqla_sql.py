@@ -22,7 +22,7 @@ from plexpy.datatables.custom_where import (
     sqlite_text,
 )
 from plexpy.datatables.params import DataTablesPage, OrderTerm, ResolvedRequest, page_bounds
-from plexpy.db.compiled_rows import fetch_dicts
+from plexpy.db.compiled_rows import fetch_dicts, fetch_tuples
 from plexpy.db.sqlfuncs import (
     any_not_null,
     ascii_like,
@@ -199,7 +199,7 @@ def run_page(
                 del row[_FILTERED], row[_TOTAL]
             return DataTablesPage(rows=fetched, filtered_count=filtered_count, total_count=total_count,
                                   draw=request.draw)
-    filtered_count, total_count = conn.execute(parts.counted, values).one()
+    filtered_count, total_count = fetch_tuples(conn, parts.counted, values)[0]
     offset, limit = page_bounds(request, filtered_count)
     rows = fetch_dicts(conn, parts.sliced, {**values, _OFFSET: offset, _LIMIT: limit}) if limit else []
     return DataTablesPage(rows=rows, filtered_count=filtered_count, total_count=total_count, draw=request.draw)

@@ -28,7 +28,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.sql import compiler
 from sqlalchemy.sql.selectable import CompoundSelect, Select
 
-__all__ = ["fetch_dicts", "set_enabled"]
+__all__ = ["fetch_dicts", "fetch_tuples", "set_enabled"]
 
 _enabled = [True]
 
@@ -85,23 +85,20 @@ def _through_sqlalchemy(conn: Connection, stmt: Any, params: Mapping[str, Any] |
     return [dict(row) for row in conn.execute(stmt, params).mappings()]
 
 
-def fetch_dicts(conn: Connection, stmt: Any, params: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
-    """``[dict(row) for row in conn.execute(stmt, params).mappings()]``, run on the driver where that is exact.
-
-    Raises:
-        DBAPIError: the driver refused the statement or its values (SQLAlchemy's wrapping of the error).
-    """
+def _driver_rows(conn: Connection, stmt: Any,
+                 params: Mapping[str, Any] | None) -> tuple[tuple[str, ...], list[Any]] | None:
+    """The statement's result keys and row tuples from the driver, or None where SQLAlchemy must run it."""
     dialect = conn.dialect
     if (not _enabled[0] or dialect.name != "sqlite" or not isinstance(stmt, (Select, CompoundSelect))
             or conn.dispatch.before_cursor_execute or conn.dispatch.after_cursor_execute):
-        return _through_sqlalchemy(conn, stmt, params)
+        return None
     compiled, extracted, collected, _hit = stmt._compile_w_cache(
         dialect, compiled_cache=conn.engine._compiled_cache, column_keys=sorted(params) if params else [],
         for_executemany=False, schema_translate_map=None, linting=dialect.compiler_linting | compiler.WARN_LINTING,
     )
     plan = _plan_for(compiled) if _hit in (dialect.CACHE_HIT, dialect.CACHE_MISS) else _judge(compiled)
     if not plan.direct:
-        return _through_sqlalchemy(conn, stmt, params)
+        return None
     values = compiled.construct_params(params, escape_names=False, extracted_parameters=extracted,
                                        _collected_params=collected)
     sql, order, processors = compiled.string, compiled.positiontup, compiled._bind_processors
@@ -127,6 +124,30 @@ def fetch_dicts(conn: Connection, stmt: Any, params: Mapping[str, Any] | None = 
         raise DBAPIError.instance(sql, bound, exc, error, hide_parameters=True,
                                   dialect=dialect) from exc
     if width != len(plan.keys):  # not the columns SQLAlchemy expects: let it decide what they are
+        return None
+    return plan.keys, rows
+
+
+def fetch_dicts(conn: Connection, stmt: Any, params: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
+    """``[dict(row) for row in conn.execute(stmt, params).mappings()]``, run on the driver where that is exact.
+
+    Raises:
+        DBAPIError: the driver refused the statement or its values (SQLAlchemy's wrapping of the error).
+    """
+    found = _driver_rows(conn, stmt, params)
+    if found is None:
         return _through_sqlalchemy(conn, stmt, params)
-    keys = plan.keys
+    keys, rows = found
     return [dict(zip(keys, row, strict=True)) for row in rows]
+
+
+def fetch_tuples(conn: Connection, stmt: Any, params: Mapping[str, Any] | None = None) -> list[tuple[Any, ...]]:
+    """``conn.execute(stmt, params).all()`` as plain tuples, run on the driver where that is exact.
+
+    Raises:
+        DBAPIError: the driver refused the statement or its values (SQLAlchemy's wrapping of the error).
+    """
+    found = _driver_rows(conn, stmt, params)
+    if found is None:
+        return [tuple(row) for row in conn.execute(stmt, params).all()]
+    return found[1]

@@ -39,7 +39,7 @@ from plexpy.datatables.sqla_sql import (
     run_page,
     search_pattern,
 )
-from plexpy.db.compiled_rows import fetch_dicts
+from plexpy.db.compiled_rows import fetch_dicts, fetch_tuples
 from plexpy.db.schema import session_history
 from plexpy.db.sqlfuncs import ascii_like
 from plexpy.db.stmt_cache import per_shape
@@ -137,7 +137,7 @@ def _newest_page(conn: Connection, shape: HistoryShape, values: Mapping[str, Any
     plays = _walk(conn, shape, values, request.start + request.length)
     if plays is None:
         return None
-    distinct, nulls, total, *summed = conn.execute(_counts_statement(shape), values).one()
+    distinct, nulls, total, *summed = fetch_tuples(conn, _counts_statement(shape), values)[0]
     page = plays[request.start:]
     rows: list[dict[str, Any]] = []
     if page:
@@ -202,7 +202,7 @@ def _searched_by_date(conn: Connection, shape: HistoryShape, values: Mapping[str
     plays are grouped in full.
     """
     values = {**values, **request_params(request)}
-    plays = conn.execute(_date_scan(shape, request.search_aliases), values).all()
+    plays = fetch_tuples(conn, _date_scan(shape, request.search_aliases), values)
     if any(ref is None or not _sortable_date(date) for ref, _, date in plays):
         return None
     mixed = [ref for ref, every, _ in plays if not every]
@@ -220,7 +220,7 @@ def _searched_by_date(conn: Connection, shape: HistoryShape, values: Mapping[str
     if page:
         stmt = _plays_statement(shape, request.search_aliases, request.order, history_tiebreak(True, False))
         rows = fetch_dicts(conn, stmt, {**values, _PLAYS: page})
-    total = conn.execute(_TOTAL).scalar_one()
+    total = fetch_tuples(conn, _TOTAL)[0][0]
     return DataTablesPage(rows=rows, filtered_count=len(kept), total_count=int(total), draw=request.draw)
 
 

@@ -28,6 +28,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.selectable import Subquery
 
+from plexpy.db.compiled_rows import fetch_dicts
 from plexpy.db.schema import library_sections, session_history, session_history_metadata, users
 from plexpy.db.sqlfuncs import binary_collate
 from plexpy.db.stmt_cache import affinity_shape, bound_affinity_equals, per_shape
@@ -108,6 +109,8 @@ def friendly_name() -> ColumnElement[Any]:
 
 def rows_of(conn: Connection, stmt: Select[Any], params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
     """Run ``stmt`` with ``params`` and return plain dict rows (integer sums as ``int``, as SQLite returns them)."""
+    if conn.dialect.name == "sqlite":  # no Decimal sums to turn back: straight from the driver
+        return fetch_dicts(conn, stmt, params)
     result = conn.execute(stmt, params)
     keys = tuple(result.keys())
     # Plain tuples zipped with the keys: RowMapping.items() per row cost more than the SQL on large windows.
