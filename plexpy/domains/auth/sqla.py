@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import Select, case, delete, func, or_, select, update
+from sqlalchemy import Select, case, delete, func, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.sql.elements import ColumnElement
 
 from plexpy import context
 from plexpy.datatables import DataTablesError, resolve
 from plexpy.datatables.sqla_sql import run_page
+from plexpy.db.bound_equals import bound_equals, equals_shape
 from plexpy.db.compiled_rows import fetch_dicts
 from plexpy.db.engine import after_commit, connect, transaction, vacuum
 from plexpy.db.errors import TautulliDBError
@@ -32,13 +33,6 @@ def _friendly_name() -> ColumnElement[Any]:
     return case((blank, u.c.username), else_=u.c.friendly_name)
 
 
-def _equals(column: Any, value: Any) -> ColumnElement[bool]:
-    """Tautulli's custom_where equality: a list becomes an OR group (None in it: IS NULL)."""
-    if isinstance(value, (list, tuple)):
-        return or_(*(column.is_(None) if v is None else _equals(column, v) for v in value))
-    return affinity_equals(column, value)
-
-
 class SqlaAuth:
     """Login reads on SQLAlchemy Core."""
 
@@ -56,29 +50,18 @@ class SqlaAuth:
         rows = self._rows(Bound(_user_login_stmt(kind), {"jwt_token": value}), "auth.get_user_login")
         return rows[0] if rows else {}
 
-    def _login_query(self, where: list[ColumnElement[bool]]) -> Select[Any]:
-        return (
-            select(
-                lg.c.id.label("row_id"), lg.c.timestamp, lg.c.user_id, lg.c.user, lg.c.user_group,
-                lg.c.ip_address, lg.c.host, lg.c.user_agent, lg.c.success, lg.c.expiry, lg.c.jwt_token,
-                _friendly_name().label("friendly_name"),
-            )
-            .select_from(lg.outerjoin(u, lg.c.user_id == u.c.user_id))
-            .where(*where)
-            .order_by(lg.c.id)
-        )
-
     def get_datatables_user_login(self, user_id: Any = None, jwt_token: Any = None,
                                   kwargs: Mapping[str, Any] | None = None) -> dict[str, Any]:
         """The login log; a guest sees only their own logins."""
         if not context.allow_session_user(user_id):
             return dict(shaping.DATATABLES_EMPTY)
         owner = context.get_session_user_id() or user_id
-        where = [_equals(lg.c.user_id, owner)] if owner else []
+        owner_shape, params = equals_shape(lg.c.user_id, owner, "user_id") if owner else (None, {})
         try:
             request = resolve(kwargs, shaping.LOGIN_ALIASES)
             with connect(self._engine, "auth.get_datatables_user_login") as conn:
-                page = run_page(conn, self._login_query(where), request, lg, tiebreak=("row_id",))
+                page = run_page(conn, _login_stmt(owner_shape), request, lg, tiebreak=("row_id",), params=params,
+                                cached=True)
         except (DataTablesError, TautulliDBError):
             return dict(shaping.DATATABLES_EMPTY)
         return shaping.datatables_result(page, [shaping.login_row(r, jwt_token) for r in page.rows])
@@ -174,5 +157,21 @@ def _rate_limit_stmt(kind: str) -> Select[Any]:
         .where(bound_affinity_equals(lg.c.ip_address, kind, "ip_address"), lg.c.timestamp >= last_success)
         .order_by(lg.c.timestamp.desc(), lg.c.id)
     )
+
+
+@per_shape()
+def _login_stmt(owner_shape: Any) -> Select[Any]:
+    """The login log's inner query, for one owner's logins when ``owner_shape`` (``bound_equals``) is given."""
+    stmt = (
+        select(
+            lg.c.id.label("row_id"), lg.c.timestamp, lg.c.user_id, lg.c.user, lg.c.user_group,
+            lg.c.ip_address, lg.c.host, lg.c.user_agent, lg.c.success, lg.c.expiry, lg.c.jwt_token,
+            _friendly_name().label("friendly_name"),
+        )
+        .select_from(lg.outerjoin(u, lg.c.user_id == u.c.user_id))
+        .order_by(lg.c.id)
+    )
+    return stmt if owner_shape is None else stmt.where(bound_equals(lg.c.user_id, owner_shape, "user_id"))
+
 
 TWIN = SqlaAuth

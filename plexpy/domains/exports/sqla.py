@@ -10,17 +10,18 @@ from collections.abc import Mapping
 from typing import Any
 
 import structlog
-from sqlalchemy import Select, case, delete, func, insert, or_, select, update
+from sqlalchemy import Select, case, delete, func, insert, select, update
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.sql.elements import ColumnElement
 
 from plexpy.datatables import DataTablesError, resolve
 from plexpy.datatables.sqla_sql import run_page
+from plexpy.db.bound_equals import bound_equals, equals_shape
 from plexpy.db.compiled_rows import fetch_dicts
 from plexpy.db.engine import after_commit, connect, transaction, vacuum
 from plexpy.db.errors import TautulliDBError
 from plexpy.db.schema import exports
-from plexpy.db.sqlfuncs import affinity_equals, ascii_upper, stored_values
+from plexpy.db.sqlfuncs import ascii_upper, stored_values
 from plexpy.db.stmt_cache import affinity_shape, bound_affinity_equals, per_shape
 from plexpy.db.upsert import UpsertResult, upsert
 from plexpy.domains.exports import files, shaping, sqla_orm, writing
@@ -37,13 +38,6 @@ _EXPORT_COLUMNS = ("timestamp", "title", "file_format", "thumb_level", "art_leve
 def _media_type_title() -> ColumnElement[Any]:
     capitalised = ascii_upper(func.substr(e.c.media_type, 1, 1)).concat(func.substr(e.c.media_type, 2))
     return case((e.c.media_type == "photoalbum", "Photo Album"), else_=capitalised)
-
-
-def _equals(column: Any, value: Any) -> ColumnElement[bool]:
-    """Tautulli's custom_where equality: a list becomes an OR group (None in it: IS NULL)."""
-    if isinstance(value, (list, tuple)):
-        return or_(*(column.is_(None) if v is None else _equals(column, v) for v in value))
-    return affinity_equals(column, value)
 
 
 class SqlaExports:
@@ -64,28 +58,22 @@ class SqlaExports:
         row = rows[0] if rows else {}
         return shaping.export_details(row)
 
-    def _table_query(self, where: list[ColumnElement[bool]]) -> Select[Any]:
-        return (
-            select(
-                e.c.id.label("export_id"), e.c.timestamp, e.c.section_id, e.c.user_id, e.c.rating_key,
-                e.c.media_type, _media_type_title().label("media_type_title"), e.c.title, e.c.file_format,
-                e.c.metadata_level, e.c.media_info_level, e.c.thumb_level, e.c.art_level, e.c.logo_level,
-                e.c.squareArt_level, e.c.theme_level, e.c.custom_fields, e.c.individual_files, e.c.file_size,
-                e.c.complete, e.c.total_items, e.c.exported_items,
-            )
-            .where(*where)
-            .order_by(e.c.id)
-        )
-
     def get_export_datatable(self, section_id: Any = None, user_id: Any = None, rating_key: Any = None,
                              kwargs: Mapping[str, Any] | None = None) -> dict[str, Any]:
         """The exports table, filtered by library, user or item."""
-        where = [_equals(column, value) for column, value in
-                 ((e.c.section_id, section_id), (e.c.user_id, user_id), (e.c.rating_key, rating_key)) if value]
+        shapes: list[Any] = []
+        params: dict[str, Any] = {}
+        for name, value in (("section_id", section_id), ("user_id", user_id), ("rating_key", rating_key)):
+            shape = None
+            if value:
+                shape, values = equals_shape(e.c[name], value, name)
+                params.update(values)
+            shapes.append(shape)
         try:
             request = resolve(kwargs, shaping.EXPORT_ALIASES)
             with connect(self._engine, "exports.get_export_datatable") as conn:
-                page = run_page(conn, self._table_query(where), request, e, tiebreak=("export_id",))
+                page = run_page(conn, _table_stmt(*shapes), request, e, tiebreak=("export_id",), params=params,
+                                cached=True)
         except (DataTablesError, TautulliDBError):
             return dict(shaping.DATATABLES_EMPTY)
         return shaping.datatables_result(page, [shaping.export_row(r) for r in page.rows])
@@ -180,6 +168,23 @@ def _export_stmt(kind: str) -> Select[Any]:
     """The first export whose id matches ``:export_id`` as SQLite compares it (Core: the ORM cost more)."""
     return select(*(e.c[c] for c in _EXPORT_COLUMNS)).where(bound_affinity_equals(e.c.id, kind, "export_id")) \
         .order_by(e.c.id).limit(1)
+
+
+@per_shape()
+def _table_stmt(section_shape: Any, user_shape: Any, rating_key_shape: Any) -> Select[Any]:
+    """The exports table's inner query, filtered by each present argument's shape (``bound_equals``)."""
+    filters = (("section_id", section_shape), ("user_id", user_shape), ("rating_key", rating_key_shape))
+    return (
+        select(
+            e.c.id.label("export_id"), e.c.timestamp, e.c.section_id, e.c.user_id, e.c.rating_key,
+            e.c.media_type, _media_type_title().label("media_type_title"), e.c.title, e.c.file_format,
+            e.c.metadata_level, e.c.media_info_level, e.c.thumb_level, e.c.art_level, e.c.logo_level,
+            e.c.squareArt_level, e.c.theme_level, e.c.custom_fields, e.c.individual_files, e.c.file_size,
+            e.c.complete, e.c.total_items, e.c.exported_items,
+        )
+        .where(*(bound_equals(e.c[name], shape, name) for name, shape in filters if shape is not None))
+        .order_by(e.c.id)
+    )
 
 
 TWIN = SqlaExports

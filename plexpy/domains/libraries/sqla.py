@@ -68,74 +68,36 @@ class SqlaLibraries:
         guest_id = context.get_session_user_id()
         if not guest_id:
             return None
-        stmt = (select(*(u.c[name] for name in shaping.GUEST_COLUMNS))
-                .where(affinity_equals(u.c.user_id, guest_id)).order_by(u.c.id).limit(1))
+        kind, value = affinity_shape(u.c.user_id, guest_id)
         try:
-            rows = self._rows(stmt, "libraries.guest") if guest_id.isdigit() else []
+            rows = self._rows(_guest_stmt(kind), "libraries.guest", {"user_id": value}) if guest_id.isdigit() else []
         except TautulliDBError:
             rows = []
         return session_rules.guest_scope(rows[0] if rows else {})
 
-    def _list_query(self, grouping: Any, where: list[ColumnElement[bool]]) -> Select[Any]:
-        group_col = h.c.reference_id if grouping else h.c.id
-        per_section = (
-            select(
-                h.c.section_id,
-                func.count(group_col.distinct()).label("plays"),
-                (func.sum(case((h.c.stopped > 0, h.c.stopped - h.c.started), else_=0))
-                 - func.sum(func.coalesce(h.c.paused_counter, 0))).label("duration"),
-                func.max(h.c.started).label("last_accessed"),
-                func.max(h.c.id).label("history_row_id"),
-            )
-            .group_by(h.c.section_id)
-            .subquery("per_section")
-        )
-        last = h.alias("last")
-        return (
-            select(
-                *_library_columns(),
-                func.coalesce(per_section.c.plays, 0).label("plays"),
-                func.coalesce(per_section.c.duration, 0).label("duration"), per_section.c.last_accessed,
-                per_section.c.history_row_id, m.c.full_title.label("last_played"), last.c.rating_key,
-                m.c.media_type, m.c.thumb, m.c.parent_thumb, m.c.grandparent_thumb, m.c.parent_title, m.c.year,
-                m.c.media_index, m.c.parent_media_index, m.c.content_rating, m.c.labels, m.c.live, m.c.added_at,
-                m.c.originally_available_at, m.c.guid, ls.c.do_notify, ls.c.do_notify_created, ls.c.keep_history,
-                ls.c.is_active,
-            )
-            .select_from(
-                ls.outerjoin(per_section, per_section.c.section_id == ls.c.section_id)
-                .outerjoin(last, last.c.id == per_section.c.history_row_id)
-                .outerjoin(m, m.c.id == last.c.id)
-            )
-            .where(*where)
-            .order_by(ls.c.server_id, ls.c.section_id)
-        )
-
     def get_datatables_list(self, kwargs: Mapping[str, Any] | None = None, grouping: Any = None) -> dict[str, Any]:
         """The libraries table (one row per library with its newest play)."""
         guest = self._guest()
-        where = [ls.c.deleted_section == 0]
+        kinds: tuple[str, ...] | None = None
+        params: dict[str, Any] = {}
         if guest is not None and guest.library_ids:
-            where.append(or_(*(affinity_equals(ls.c.section_id, s) for s in guest.library_ids)))
+            shapes = [affinity_shape(ls.c.section_id, s) for s in guest.library_ids]
+            kinds = tuple(kind for kind, _ in shapes)
+            params = {f"section_{n}": value for n, (_, value) in enumerate(shapes)}
         try:
             request = resolve(kwargs, shaping.LIST_ALIASES)
             with connect(self._engine, "libraries.get_datatables_list") as conn:
-                page = run_page(conn, self._list_query(shaping.grouping(grouping), where), request, ls,
-                                tiebreak=("server_id", "section_id"))
+                page = run_page(conn, _list_stmt(bool(shaping.grouping(grouping)), kinds), request, ls,
+                                tiebreak=("server_id", "section_id"), params=params, cached=True)
         except (DataTablesError, TautulliDBError):
             return dict(shaping.DATATABLES_EMPTY)
         return shaping.datatables_result(page, [shaping.list_row(r) for r in page.rows], guest)
 
     def _play_counts(self, section_id: Any, section_type: Any) -> dict[str, dict[str, Any]]:
-        count_by = h.c.reference_id if context.config("GROUP_HISTORY_TABLES") else h.c.id
-        group_by = h.c[shaping.media_group_column(section_type)]
-        stmt = (
-            select(group_by.label("item_key"), func.max(h.c.started).label("last_played"),
-                   func.count(count_by.distinct()).label("play_count"))
-            .where(affinity_equals(h.c.section_id, section_id))
-            .group_by(group_by)
-        )
-        rows = self._rows(stmt, "libraries.get_datatables_media_info")
+        kind, value = affinity_shape(h.c.section_id, section_id)
+        stmt = _play_counts_stmt(bool(context.config("GROUP_HISTORY_TABLES")),
+                                 shaping.media_group_column(section_type), kind)
+        rows = self._rows(stmt, "libraries.get_datatables_media_info", {"section_id": value})
         return {str(r["item_key"]): {"last_played": r["last_played"], "play_count": r["play_count"]} for r in rows}
 
     def get_datatables_media_info(self, section_id: Any = None, section_type: Any = None, rating_key: Any = None,
@@ -413,6 +375,68 @@ def _recently_watched_stmt(kind: str) -> Select[Any]:
         .order_by(ranked.c.newest.desc().nulls_last(), h.c.rating_key.desc().nulls_last())
         .limit(bindparam("limit", type_=Integer()))
     )
+
+
+@per_shape()
+def _list_stmt(grouping: bool, section_kinds: tuple[str, ...] | None) -> Select[Any]:
+    """The libraries table's inner query; with ``section_kinds``, only the sections ``:section_0``... (a guest's)."""
+    where = [ls.c.deleted_section == 0]
+    if section_kinds:
+        where.append(or_(*(bound_affinity_equals(ls.c.section_id, kind, f"section_{n}")
+                           for n, kind in enumerate(section_kinds))))
+    group_col = h.c.reference_id if grouping else h.c.id
+    per_section = (
+        select(
+            h.c.section_id,
+            func.count(group_col.distinct()).label("plays"),
+            (func.sum(case((h.c.stopped > 0, h.c.stopped - h.c.started), else_=0))
+             - func.sum(func.coalesce(h.c.paused_counter, 0))).label("duration"),
+            func.max(h.c.started).label("last_accessed"),
+            func.max(h.c.id).label("history_row_id"),
+        )
+        .group_by(h.c.section_id)
+        .subquery("per_section")
+    )
+    last = h.alias("last")
+    return (
+        select(
+            *_library_columns(),
+            func.coalesce(per_section.c.plays, 0).label("plays"),
+            func.coalesce(per_section.c.duration, 0).label("duration"), per_section.c.last_accessed,
+            per_section.c.history_row_id, m.c.full_title.label("last_played"), last.c.rating_key,
+            m.c.media_type, m.c.thumb, m.c.parent_thumb, m.c.grandparent_thumb, m.c.parent_title, m.c.year,
+            m.c.media_index, m.c.parent_media_index, m.c.content_rating, m.c.labels, m.c.live, m.c.added_at,
+            m.c.originally_available_at, m.c.guid, ls.c.do_notify, ls.c.do_notify_created, ls.c.keep_history,
+            ls.c.is_active,
+        )
+        .select_from(
+            ls.outerjoin(per_section, per_section.c.section_id == ls.c.section_id)
+            .outerjoin(last, last.c.id == per_section.c.history_row_id)
+            .outerjoin(m, m.c.id == last.c.id)
+        )
+        .where(*where)
+        .order_by(ls.c.server_id, ls.c.section_id)
+    )
+
+
+@per_shape()
+def _play_counts_stmt(grouped: bool, group_column: str, kind: str) -> Select[Any]:
+    """Last play and play count per item (``group_column``) of the library ``:section_id`` (a value of ``kind``)."""
+    count_by = h.c.reference_id if grouped else h.c.id
+    group_by = h.c[group_column]
+    return (
+        select(group_by.label("item_key"), func.max(h.c.started).label("last_played"),
+               func.count(count_by.distinct()).label("play_count"))
+        .where(bound_affinity_equals(h.c.section_id, kind, "section_id"))
+        .group_by(group_by)
+    )
+
+
+@per_shape(maxsize=4)
+def _guest_stmt(kind: str) -> Select[Any]:
+    """The sharing settings of the user ``:user_id`` (a value of ``kind``): first matching row."""
+    return (select(*(u.c[name] for name in shaping.GUEST_COLUMNS))
+            .where(bound_affinity_equals(u.c.user_id, kind, "user_id")).order_by(u.c.id).limit(1))
 
 
 TWIN = SqlaLibraries

@@ -76,11 +76,10 @@ class SqlaNewsletters:
 
     def get_newsletter_log(self, kwargs: Mapping[str, Any] | None = None) -> dict[str, Any]:
         """The newsletter log table (DataTables); ties keep the log's rowid order."""
-        inner = select(*(nl.c[a] for a in shaping.LOG_ALIASES))
         try:
             request = resolve(kwargs, shaping.LOG_ALIASES)
             with connect(self._engine, "newsletters.get_newsletter_log") as conn:
-                page = run_page(conn, inner, request, nl, tiebreak=("id",))
+                page = run_page(conn, _log_stmt(), request, nl, tiebreak=("id",), cached=True)
         except (DataTablesError, TautulliDBError):
             return dict(shaping.DATATABLES_EMPTY)
         return shaping.datatables_result(page, page.rows)
@@ -286,6 +285,12 @@ def _newsletters_stmt(id_kind: str | None, log_kind: str | None) -> Select[Any]:
         .where(*where)
         .order_by(n.c.id)
     )
+
+
+@per_shape(maxsize=1)
+def _log_stmt() -> Select[Any]:
+    """The newsletter log table's inner query (one shape: every column the page can show)."""
+    return select(*(nl.c[a] for a in shaping.LOG_ALIASES))
 
 
 TWIN = SqlaNewsletters

@@ -71,11 +71,10 @@ class SqlaNotifications:
 
     def get_notification_log(self, kwargs: Mapping[str, Any] | None = None) -> dict[str, Any]:
         """The notification log table (DataTables); ties keep the log's rowid order."""
-        inner = select(*(nl.c[a] for a in shaping.LOG_ALIASES))
         try:
             request = resolve(kwargs, shaping.LOG_ALIASES)
             with connect(self._engine, "notifications.get_notification_log") as conn:
-                page = run_page(conn, inner, request, nl, tiebreak=("id",))
+                page = run_page(conn, _log_stmt(), request, nl, tiebreak=("id",), cached=True)
         except (DataTablesError, TautulliDBError):
             return dict(shaping.DATATABLES_EMPTY)
         return shaping.datatables_result(page, [shaping.log_row(r) for r in page.rows])
@@ -335,6 +334,12 @@ def _notify_state_enabled_stmt(table: Any, column: Any, notified: bool, kinds: t
         .where(and_(_equals_one(enabled), outcome))
         .order_by(n.c.id)
     )
+
+
+@per_shape(maxsize=1)
+def _log_stmt() -> Select[Any]:
+    """The notification log table's inner query (one shape: every column the page can show)."""
+    return select(*(nl.c[a] for a in shaping.LOG_ALIASES))
 
 
 TWIN = SqlaNotifications

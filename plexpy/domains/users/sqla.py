@@ -25,7 +25,7 @@ from plexpy.db.errors import TautulliDBError
 from plexpy.db.retry import is_locked
 from plexpy.db.schema import session_history, session_history_media_info, session_history_metadata, users
 from plexpy.db.sqlfuncs import nocase_equals
-from plexpy.db.stmt_cache import per_shape
+from plexpy.db.stmt_cache import affinity_shape, bound_affinity_equals, per_shape
 from plexpy.db.upsert import upsert
 from plexpy.domains.users import _sqla_refresh, shaping, sqla_orm
 from plexpy.domains.users.refresh import refresh_users
@@ -64,91 +64,23 @@ class SqlaUsers:
         with connect(self._engine, op) as conn:
             return fetch_dicts(conn, stmt, params)
 
-    def _list_query(self, grouping: Any, where: list[ColumnElement[bool]]) -> Select[Any]:
-        group_col = h.c.reference_id if grouping else h.c.id
-        per_user = (
-            select(
-                h.c.user_id,
-                func.count(group_col.distinct()).label("plays"),
-                (func.sum(case((h.c.stopped > 0, h.c.stopped - h.c.started), else_=0))
-                 - func.sum(func.coalesce(h.c.paused_counter, 0))).label("duration"),
-                func.max(h.c.started).label("last_seen"),
-                func.max(h.c.id).label("history_row_id"),
-            )
-            .group_by(h.c.user_id)
-            .subquery("per_user")
-        )
-        last = h.alias("last")
-        return (
-            select(
-                u.c.id.label("row_id"), u.c.user_id, u.c.username, _friendly_name().label("friendly_name"),
-                u.c.title, u.c.email, u.c.thumb.label("user_thumb"), u.c.custom_avatar_url.label("custom_thumb"),
-                func.coalesce(per_user.c.plays, 0).label("plays"),
-                func.coalesce(per_user.c.duration, 0).label("duration"), per_user.c.last_seen,
-                per_user.c.history_row_id, m.c.full_title.label("last_played"), last.c.ip_address,
-                last.c.platform, last.c.player, last.c.rating_key, m.c.media_type, m.c.thumb, m.c.parent_thumb,
-                m.c.grandparent_thumb, m.c.parent_title, m.c.year, m.c.media_index, m.c.parent_media_index,
-                m.c.live, m.c.added_at, m.c.originally_available_at, m.c.guid, i.c.transcode_decision,
-                u.c.do_notify, u.c.keep_history, u.c.allow_guest, u.c.is_active,
-            )
-            .select_from(
-                u.outerjoin(per_user, per_user.c.user_id == u.c.user_id)
-                .outerjoin(last, last.c.id == per_user.c.history_row_id)
-                .outerjoin(m, m.c.id == last.c.id)
-                .outerjoin(i, i.c.id == last.c.id)
-            )
-            .where(*where)
-            .order_by(u.c.user_id)
-        )
-
     def get_datatables_list(self, kwargs: Mapping[str, Any] | None = None, grouping: Any = None) -> dict[str, Any]:
         """The users table (one row per user with their newest history row)."""
         grouping = shaping.grouping(grouping)
-        where = [u.c.deleted_user == 0]
+        params: dict[str, Any] = {}
+        session_kind = user_kind = None
         if context.get_session_user_id():
-            where.append(u.c.user_id == _bind_id(context.get_session_user_id()))
+            session_kind, params["session_user_id"] = affinity_shape(u.c.user_id, context.get_session_user_id())
         if kwargs.get("user_id"):  # type: ignore[union-attr] - Tautulli raises on kwargs=None too
-            where.append(u.c.user_id == _bind_id(kwargs.get("user_id")))  # type: ignore[union-attr]
+            user_kind, params["user_id"] = affinity_shape(u.c.user_id, kwargs.get("user_id"))  # type: ignore[union-attr]
         try:
             request = resolve(kwargs, shaping.LIST_ALIASES)
             with connect(self._engine, "users.get_datatables_list") as conn:
-                page = run_page(conn, self._list_query(grouping, where), request, u, tiebreak=("user_id",))
+                page = run_page(conn, _list_stmt(bool(grouping), session_kind, user_kind), request, u,
+                                tiebreak=("user_id",), params=params, cached=True)
         except (DataTablesError, TautulliDBError):
             return dict(shaping.DATATABLES_EMPTY)
         return shaping.datatables_result(page, [shaping.list_row(r) for r in page.rows])
-
-    def _unique_ips_query(self, user_id: Any) -> Select[Any]:
-        joined = h.join(u, h.c.user_id == u.c.user_id).join(m, h.c.id == m.c.id).join(i, h.c.id == i.c.id)
-        ranked = (
-            select(
-                h.c.id, h.c.ip_address,
-                func.min(h.c.started).over(partition_by=h.c.ip_address).label("first_seen"),
-                func.max(h.c.started).over(partition_by=h.c.ip_address).label("last_seen"),
-                func.count(h.c.id).over(partition_by=h.c.ip_address).label("play_count"),
-                _latest_row_per(h.c.ip_address, h.c.started.desc(), h.c.id).label("pick"),
-            )
-            .select_from(joined)
-            .where(u.c.user_id == user_id)
-            .subquery("ranked")
-        )
-        return (
-            select(
-                ranked.c.id.label("history_row_id"), ranked.c.first_seen, ranked.c.last_seen, h.c.ip_address,
-                ranked.c.play_count, h.c.platform, h.c.player, h.c.rating_key, m.c.full_title.label("last_played"),
-                m.c.thumb, m.c.parent_thumb, m.c.grandparent_thumb, m.c.media_type, m.c.parent_title, m.c.year,
-                m.c.media_index, m.c.parent_media_index, m.c.live, m.c.added_at, m.c.originally_available_at,
-                m.c.guid, i.c.transcode_decision, h.c.user, h.c.user_id.label("custom_user_id"),
-                _friendly_name().label("friendly_name"),
-            )
-            .select_from(
-                ranked.join(h, h.c.id == ranked.c.id)
-                .join(u, h.c.user_id == u.c.user_id)
-                .join(m, h.c.id == m.c.id)
-                .join(i, h.c.id == i.c.id)
-            )
-            .where(ranked.c.pick == 1)
-            .order_by(h.c.ip_address)
-        )
 
     def get_datatables_unique_ips(self, user_id: Any = None, kwargs: Mapping[str, Any] | None = None) -> dict[str, Any]:
         """One row per IP address a user played from (the latest play from each)."""
@@ -157,7 +89,9 @@ class SqlaUsers:
         try:
             request = resolve(kwargs, shaping.UNIQUE_IP_ALIASES)
             with connect(self._engine, "users.get_datatables_unique_ips") as conn:
-                page = run_page(conn, self._unique_ips_query(_bind_id(user_id)), request, h, tiebreak=("ip_address",))
+                kind, value = affinity_shape(u.c.user_id, user_id)
+                page = run_page(conn, _unique_ips_stmt(kind), request, h, tiebreak=("ip_address",),
+                                params={"user_id": value}, cached=True)
         except (DataTablesError, TautulliDBError):
             return dict(shaping.DATATABLES_EMPTY)
         return shaping.datatables_result(page, [shaping.unique_ip_row(r) for r in page.rows])
@@ -509,6 +443,87 @@ def _filters_stmt() -> Select[Any]:
     return (
         select(u.c.filter_all, u.c.filter_movies, u.c.filter_tv, u.c.filter_music, u.c.filter_photos)
         .where(u.c.user_id == bindparam("user_id")).order_by(u.c.id).limit(1)
+    )
+
+
+@per_shape(maxsize=16)
+def _list_stmt(grouping: bool, session_kind: str | None, user_kind: str | None) -> Select[Any]:
+    """The users table's inner query: active users, narrowed to ``:session_user_id`` and ``:user_id`` if given."""
+    where = [u.c.deleted_user == 0]
+    if session_kind is not None:
+        where.append(bound_affinity_equals(u.c.user_id, session_kind, "session_user_id"))
+    if user_kind is not None:
+        where.append(bound_affinity_equals(u.c.user_id, user_kind, "user_id"))
+    group_col = h.c.reference_id if grouping else h.c.id
+    per_user = (
+        select(
+            h.c.user_id,
+            func.count(group_col.distinct()).label("plays"),
+            (func.sum(case((h.c.stopped > 0, h.c.stopped - h.c.started), else_=0))
+             - func.sum(func.coalesce(h.c.paused_counter, 0))).label("duration"),
+            func.max(h.c.started).label("last_seen"),
+            func.max(h.c.id).label("history_row_id"),
+        )
+        .group_by(h.c.user_id)
+        .subquery("per_user")
+    )
+    last = h.alias("last")
+    return (
+        select(
+            u.c.id.label("row_id"), u.c.user_id, u.c.username, _friendly_name().label("friendly_name"),
+            u.c.title, u.c.email, u.c.thumb.label("user_thumb"), u.c.custom_avatar_url.label("custom_thumb"),
+            func.coalesce(per_user.c.plays, 0).label("plays"),
+            func.coalesce(per_user.c.duration, 0).label("duration"), per_user.c.last_seen,
+            per_user.c.history_row_id, m.c.full_title.label("last_played"), last.c.ip_address,
+            last.c.platform, last.c.player, last.c.rating_key, m.c.media_type, m.c.thumb, m.c.parent_thumb,
+            m.c.grandparent_thumb, m.c.parent_title, m.c.year, m.c.media_index, m.c.parent_media_index,
+            m.c.live, m.c.added_at, m.c.originally_available_at, m.c.guid, i.c.transcode_decision,
+            u.c.do_notify, u.c.keep_history, u.c.allow_guest, u.c.is_active,
+        )
+        .select_from(
+            u.outerjoin(per_user, per_user.c.user_id == u.c.user_id)
+            .outerjoin(last, last.c.id == per_user.c.history_row_id)
+            .outerjoin(m, m.c.id == last.c.id)
+            .outerjoin(i, i.c.id == last.c.id)
+        )
+        .where(*where)
+        .order_by(u.c.user_id)
+    )
+
+
+@per_shape(maxsize=4)
+def _unique_ips_stmt(kind: str) -> Select[Any]:
+    """The unique IPs table's inner query for the user ``:user_id`` (a value of ``kind``, ``affinity_shape``)."""
+    joined = h.join(u, h.c.user_id == u.c.user_id).join(m, h.c.id == m.c.id).join(i, h.c.id == i.c.id)
+    ranked = (
+        select(
+            h.c.id, h.c.ip_address,
+            func.min(h.c.started).over(partition_by=h.c.ip_address).label("first_seen"),
+            func.max(h.c.started).over(partition_by=h.c.ip_address).label("last_seen"),
+            func.count(h.c.id).over(partition_by=h.c.ip_address).label("play_count"),
+            _latest_row_per(h.c.ip_address, h.c.started.desc(), h.c.id).label("pick"),
+        )
+        .select_from(joined)
+        .where(bound_affinity_equals(u.c.user_id, kind, "user_id"))
+        .subquery("ranked")
+    )
+    return (
+        select(
+            ranked.c.id.label("history_row_id"), ranked.c.first_seen, ranked.c.last_seen, h.c.ip_address,
+            ranked.c.play_count, h.c.platform, h.c.player, h.c.rating_key, m.c.full_title.label("last_played"),
+            m.c.thumb, m.c.parent_thumb, m.c.grandparent_thumb, m.c.media_type, m.c.parent_title, m.c.year,
+            m.c.media_index, m.c.parent_media_index, m.c.live, m.c.added_at, m.c.originally_available_at,
+            m.c.guid, i.c.transcode_decision, h.c.user, h.c.user_id.label("custom_user_id"),
+            _friendly_name().label("friendly_name"),
+        )
+        .select_from(
+            ranked.join(h, h.c.id == ranked.c.id)
+            .join(u, h.c.user_id == u.c.user_id)
+            .join(m, h.c.id == m.c.id)
+            .join(i, h.c.id == i.c.id)
+        )
+        .where(ranked.c.pick == 1)
+        .order_by(h.c.ip_address)
     )
 
 
