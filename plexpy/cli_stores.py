@@ -44,7 +44,7 @@ def _table_names(value: str | None) -> list[str] | None:
 @click.option("--to", "to_url", required=True, metavar="URL",
               help="Target database URL: postgresql+psycopg://user@host/db or sqlite:////path/copy.db.")
 @click.option("--tables", default=None, metavar="T1,T2", help="Only these tables (comma-separated; default: all).")
-@click.option("--batch-size", type=click.IntRange(1, 1_000_000), default=5000, show_default=True,
+@click.option("--batch-size", type=click.IntRange(1, 1_000_000), default=20000, show_default=True,
               help="Rows per batch; each batch commits with its checkpoint.")
 @click.option("--restart", is_flag=True, help="Start over instead of resuming an interrupted copy.")
 @click.option("--no-verify", is_flag=True, help="Skip the final reconciliation.")

@@ -1,6 +1,6 @@
 """``tautulli-db copy``: move a Tautulli database to another store (SQLite → PostgreSQL, or SQLite → SQLite).
 
-    copy(from_url, to_url, tables=None, *, batch_size=5000, resume=True, progress=None, verify=True) -> CopyResult
+    copy(from_url, to_url, tables=None, *, batch_size=20000, resume=True, progress=None, verify=True) -> CopyResult
 
 What it does, in order:
 
@@ -69,7 +69,7 @@ __all__ = [
 ]
 
 
-def copy(from_url: str | URL, to_url: str | URL, tables: Sequence[str] | None = None, *, batch_size: int = 5000,
+def copy(from_url: str | URL, to_url: str | URL, tables: Sequence[str] | None = None, *, batch_size: int = 20000,
          resume: bool = True, progress: Callable[[CopyProgress], None] | None = None,
          verify: bool = True, workers: int = 3, processes: bool | None = None) -> CopyResult:
     """Copy a Tautulli database from ``from_url`` to ``to_url`` (see the module docstring).
