@@ -1,15 +1,17 @@
-"""Generate plexpy/db/schema.py from the fresh Tautulli v2.17.2 database of the legacy corpus.
+"""Generate the ``plexpy/db/schema/`` package from the fresh Tautulli v2.17.2 database of the legacy corpus.
 
 Reads only SQLite's own facts about the file (``sqlite_master``, ``PRAGMA table_info``,
 ``PRAGMA index_list`` and ``PRAGMA index_info``), opened read-only and immutable so the
-WAL file beside it is never touched, and writes one Core ``Table`` per application table.
+WAL file beside it is never touched, and writes one Core ``Table`` per application table, in one module
+per part of the application (``GROUPS``); ``__init__.py`` imports them in the database's table order,
+so ``metadata`` holds the tables in that order. ``types.py`` and ``base.py`` are written by hand.
 
 With ``--baseline`` it writes the frozen table definitions of the Alembic baseline revision
 instead (``alembic/versions/0001_baseline_v2_17_2.py``): the same facts, kept apart from
-schema.py so later revisions can change schema.py without changing what the baseline creates.
+the schema package so later revisions can change it without changing what the baseline creates.
 
 Usage:
-    python tools/gen_schema.py [--baseline] [SOURCE_DB] [OUTPUT_PY]
+    python tools/gen_schema.py [--baseline] [SOURCE_DB] [OUTPUT_DIR_OR_PY]
 """
 
 from __future__ import annotations
@@ -23,63 +25,66 @@ from urllib.parse import quote
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SOURCE = ROOT / "tests" / "data" / "legacy_corpus" / "fresh_v2.17.2.db"
-DEFAULT_OUTPUT = ROOT / "plexpy" / "db" / "schema.py"
+DEFAULT_OUTPUT = ROOT / "plexpy" / "db" / "schema"
 DEFAULT_BASELINE = ROOT / "alembic" / "versions" / "0001_baseline_v2_17_2.py"
 
 _TYPES = {"INTEGER": "INTEGER", "TEXT": "TEXT", "": "Untyped()"}
 
-_PRELUDE = '''\
-"""Do not edit; generated from {source} by tools/gen_schema.py.
+#: module → what it holds and its tables (in the database's order; a table not listed is refused).
+GROUPS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "version": ("the schema version row", ("version_info",)),
+    "activity": ("live sessions and the sessions a play continues", ("sessions", "sessions_continued")),
+    "history": ("the play history and its metadata and media info",
+                ("session_history", "session_history_media_info", "session_history_metadata")),
+    "accounts": ("users, libraries and sign-ins", ("users", "library_sections", "user_login")),
+    "notifications": ("notifiers, newsletters, their logs, recently added items and mobile devices",
+                      ("notifiers", "notify_log", "newsletters", "newsletter_log", "recently_added", "mobile_devices")),
+    "lookups": ("the caches of external lookups and hosted images",
+                ("tvmaze_lookup", "themoviedb_lookup", "musicbrainz_lookup", "image_hash_lookup", "imgur_lookup",
+                 "cloudinary_lookup")),
+    "exports": ("library and item exports", ("exports",)),
+}
 
-The Tautulli v2.17.2 schema as a fresh install creates it: the one table definition of
-the project. Column order, declared types (including the untyped
-``session_history_media_info.subtitle_forced``), stored default text, NOT NULL,
-AUTOINCREMENT keys, inline UNIQUE constraints (named ``sqlite_autoindex_<table>_N`` by
-SQLite) and explicit index names are those of the fresh database. On PostgreSQL every
-column has the type ``plexpy.db.pgtypes`` gives it (a variant: SQLite's DDL is unchanged).
+_GENERATED = "Do not edit; generated from {source} by tools/gen_schema.py."
+
+_MODULE_PRELUDE = '''\
+"""Tables of the Tautulli v2.17.2 schema: {about}.
+
+{generated}
 """
 
 from __future__ import annotations
 
-from typing import Any
+from sqlalchemy import {imports}
 
-from sqlalchemy import (
-    INTEGER,
-    TEXT,
-    Column,
-    Index,
-    MetaData,
-    Table,
-    UniqueConstraint,
-    text,
-)
-from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.types import UserDefinedType
+from plexpy.db.schema.base import metadata
+{untyped}
+__all__ = [{names}]
+'''
+
+_INIT_PRELUDE = '''\
+"""The Tautulli v2.17.2 schema as a fresh install creates it: the one table definition of the project.
+
+{generated}
+
+Column order, declared types (including the untyped ``session_history_media_info.subtitle_forced``),
+stored default text, NOT NULL, AUTOINCREMENT keys, inline UNIQUE constraints (named
+``sqlite_autoindex_<table>_N`` by SQLite) and explicit index names are those of the fresh database.
+One module per part of the application; they are imported in the database's table order, so ``metadata``
+holds the tables in that order. On PostgreSQL every column has the type ``plexpy.db.pgtypes`` gives it (a
+variant: SQLite's DDL is unchanged).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Table
 
 from plexpy.db import pgtypes
+from plexpy.db.schema.base import metadata
+from plexpy.db.schema.types import Untyped
 
-__all__ = [
-    "TABLES",
-    "Untyped",
-{names}]
-
-
-class Untyped(UserDefinedType[Any]):
-    """A column declared without a type: no affinity on SQLite, TEXT elsewhere."""
-
-    cache_ok = True
-
-    def get_col_spec(self, **kw: Any) -> str:
-        """Render the type for backends without an untyped column."""
-        return "TEXT"
-
-
-@compiles(Untyped, "sqlite")
-def _untyped_sqlite(type_: Untyped, compiler: Any, **kw: Any) -> str:
-    return ""
-
-
-metadata = MetaData()
+# The modules are imported in the database's table order: ``metadata`` keeps the order tables join it.
+# isort: off
 '''
 
 
@@ -216,18 +221,50 @@ pgtypes.apply_postgresql_types(metadata)
 """
 
 
-def generate(source: Path) -> str:
-    """Return the text of schema.py for the database at ``source``."""
+def _import_order(name: str) -> tuple[int, str]:
+    """The order isort gives imported names: CONSTANTS, then Classes, then functions."""
+    return (0 if name.isupper() else 1 if name[0].isupper() else 2), name
+
+
+def _import(module: str, names: list[str]) -> str:
+    line = f"from {module} import {', '.join(names)}\n"
+    if len(line) <= 121:
+        return line
+    return f"from {module} import (\n" + "".join(f"    {n},\n" for n in names) + ")\n"
+
+
+def _names(names: list[str]) -> str:
+    return "\n" + "".join(f"    {_q(n)},\n" for n in names)
+
+
+def generate(source: Path) -> dict[str, str]:
+    """Return the generated modules of the schema package for the database at ``source``, by file name."""
     conn = _open(source)
     try:
-        tables = _tables(conn)
-        shown = _shown(source)
-        names = "".join(f'    "{n}",\n' for n in sorted(["metadata", *(n for n, _ in tables)]))
-        parts = [_PRELUDE.format(source=shown, names=names)]
-        parts += ["\n" + _table(conn, n, s) + "\n" for n, s in tables]
-        parts.append("\nTABLES: dict[str, Table] = {\n" + "".join(f"    {_q(n)}: {n},\n" for n, _ in tables) + "}\n")
-        parts.append(_POSTLUDE)
-        return "".join(parts)
+        tables = dict(_tables(conn))
+        generated = _GENERATED.format(source=_shown(source))
+        order = [name for _module, (_about, names) in GROUPS.items() for name in names]
+        if order != list(tables):
+            raise SystemExit(f"GROUPS must list the tables in the database's order: {list(tables)}")
+        files: dict[str, str] = {}
+        for module, (about, names) in GROUPS.items():
+            bodies = [_table(conn, n, tables[n]) for n in names]
+            used = sorted({w for w in ("Column", "Index", "INTEGER", "Table", "TEXT", "UniqueConstraint", "text")
+                           if re.search(rf'(?<!["\w]){w}(?!["\w])', "\n".join(bodies))}, key=_import_order)
+            untyped = "from plexpy.db.schema.types import Untyped\n" if "Untyped()" in "".join(bodies) else ""
+            files[f"{module}.py"] = _MODULE_PRELUDE.format(
+                about=about, generated=generated, imports=", ".join(used), untyped=untyped,
+                names=_names(sorted(names)),
+            ) + "".join("\n\n" + body + "\n" for body in bodies)
+        imports = "".join(_import(f"plexpy.db.schema.{module}", sorted(names))
+                          for module, (_about, names) in GROUPS.items())
+        all_names = _names(sorted(["TABLES", "Untyped", "metadata", *order]))
+        files["__init__.py"] = (
+            _INIT_PRELUDE.format(generated=generated) + imports + "# isort: on\n" + f"\n__all__ = [{all_names}]\n"
+            + "\nTABLES: dict[str, Table] = {\n" + "".join(f"    {_q(n)}: {n},\n" for n in order) + "}\n"
+            + _POSTLUDE
+        )
+        return files
     finally:
         conn.close()
 
@@ -246,12 +283,17 @@ def generate_baseline(source: Path) -> str:
 
 
 def main(argv: list[str]) -> int:
-    """Write schema.py (or, with ``--baseline``, the baseline revision); return the exit status."""
+    """Write the schema package's generated modules (or, with ``--baseline``, the baseline revision)."""
     args = [a for a in argv[1:] if a != "--baseline"]
     baseline = len(args) != len(argv) - 1
     source = Path(args[0]) if args else DEFAULT_SOURCE
     output = Path(args[1]) if len(args) > 1 else (DEFAULT_BASELINE if baseline else DEFAULT_OUTPUT)
-    output.write_text(generate_baseline(source) if baseline else generate(source), encoding="utf-8")
+    if baseline:
+        output.write_text(generate_baseline(source), encoding="utf-8")
+        return 0
+    output.mkdir(parents=True, exist_ok=True)
+    for name, text in generate(source).items():
+        (output / name).write_text(text, encoding="utf-8")
     return 0
 
 

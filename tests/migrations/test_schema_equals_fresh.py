@@ -1,4 +1,4 @@
-"""schema.py + seed_fresh() build exactly the fresh Tautulli v2.17.2 database."""
+"""The schema package + seed_fresh() build exactly the fresh Tautulli v2.17.2 database."""
 
 from __future__ import annotations
 
@@ -67,7 +67,8 @@ def test_generated_files_are_up_to_date() -> None:
     assert spec is not None and spec.loader is not None
     gen = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(gen)
-    assert (root / "plexpy" / "db" / "schema.py").read_text() == gen.generate(FRESH)
+    for name, text in gen.generate(FRESH).items():
+        assert (root / "plexpy" / "db" / "schema" / name).read_text() == text, name
     assert (root / "alembic" / "versions" / "0001_baseline_v2_17_2.py").read_text() == gen.generate_baseline(FRESH)
 
 
