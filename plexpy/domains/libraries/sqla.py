@@ -21,6 +21,7 @@ from plexpy.datatables.sqla_sql import run_page
 from plexpy.db.compiled_rows import fetch_dicts
 from plexpy.db.engine import connect, read_each, transaction
 from plexpy.db.errors import TautulliDBError
+from plexpy.db.play_totals import play_totals
 from plexpy.db.schema import library_sections, session_history, session_history_metadata, users
 from plexpy.db.sqlfuncs import affinity_equals
 from plexpy.db.stmt_cache import affinity_shape, bound_affinity_equals, per_shape
@@ -384,19 +385,7 @@ def _list_stmt(grouping: bool, section_kinds: tuple[str, ...] | None) -> Select[
     if section_kinds:
         where.append(or_(*(bound_affinity_equals(ls.c.section_id, kind, f"section_{n}")
                            for n, kind in enumerate(section_kinds))))
-    group_col = h.c.reference_id if grouping else h.c.id
-    per_section = (
-        select(
-            h.c.section_id,
-            func.count(group_col.distinct()).label("plays"),
-            (func.sum(case((h.c.stopped > 0, h.c.stopped - h.c.started), else_=0))
-             - func.sum(func.coalesce(h.c.paused_counter, 0))).label("duration"),
-            func.max(h.c.started).label("last_accessed"),
-            func.max(h.c.id).label("history_row_id"),
-        )
-        .group_by(h.c.section_id)
-        .subquery("per_section")
-    )
+    per_section = play_totals(h.c.section_id, grouping, "last_accessed", "per_section")
     last = h.alias("last")
     return (
         select(

@@ -22,6 +22,7 @@ from plexpy.datatables.sqla_sql import run_page
 from plexpy.db.compiled_rows import fetch_dicts
 from plexpy.db.engine import connect, read_each, transaction
 from plexpy.db.errors import TautulliDBError
+from plexpy.db.play_totals import play_totals
 from plexpy.db.retry import is_locked
 from plexpy.db.schema import session_history, session_history_media_info, session_history_metadata, users
 from plexpy.db.sqlfuncs import nocase_equals
@@ -454,19 +455,7 @@ def _list_stmt(grouping: bool, session_kind: str | None, user_kind: str | None) 
         where.append(bound_affinity_equals(u.c.user_id, session_kind, "session_user_id"))
     if user_kind is not None:
         where.append(bound_affinity_equals(u.c.user_id, user_kind, "user_id"))
-    group_col = h.c.reference_id if grouping else h.c.id
-    per_user = (
-        select(
-            h.c.user_id,
-            func.count(group_col.distinct()).label("plays"),
-            (func.sum(case((h.c.stopped > 0, h.c.stopped - h.c.started), else_=0))
-             - func.sum(func.coalesce(h.c.paused_counter, 0))).label("duration"),
-            func.max(h.c.started).label("last_seen"),
-            func.max(h.c.id).label("history_row_id"),
-        )
-        .group_by(h.c.user_id)
-        .subquery("per_user")
-    )
+    per_user = play_totals(h.c.user_id, grouping, "last_seen", "per_user")
     last = h.alias("last")
     return (
         select(
