@@ -259,8 +259,12 @@ class _Side:
         GIL; each worker reads its own snapshot), or on PostgreSQL through ``helpers`` (each its own connection
         in this side's exported snapshot).
         """
-        sql = (f"SELECT ({self.key_sql()} - :offset) / :width AS b, count(*), coalesce(sum({self.hash_sql}), 0) "
-               f"FROM {self.name()} WHERE {self.key_sql()} >= :lo AND {self.key_sql()} < :hi GROUP BY 1")
+        # the fingerprint is computed in a subquery neither engine flattens (SQLite: a LIMIT; PostgreSQL: an
+        # OFFSET), so the grouping sorts or hashes (bucket, fingerprint) pairs, not whole rows
+        fence = "OFFSET 0" if self.engine.dialect.name == "postgresql" else "LIMIT -1"
+        sql = (f"SELECT b, count(*), coalesce(sum(h), 0) FROM (SELECT ({self.key_sql()} - :offset) / :width AS b, "
+               f"{self.hash_sql} AS h FROM {self.name()} WHERE {self.key_sql()} >= :lo AND {self.key_sql()} < :hi "
+               f"{fence}) AS r GROUP BY b")
         path = self.sqlite_file()
         if len(ranges) > 1 and path is not None and processes is not None:
             return [processes.submit(sqlite_bucket_sums_in_subprocess, path, self.table.name, self.key or "",
