@@ -20,7 +20,7 @@ from plexpy.domains.home_stats import shaping
 from shim.compare import to_jsonable
 
 ANCHOR = 1768478400  # 2026-01-15 12:00:00 UTC, the sample's clock
-CARDS = "plexpy.domains.home_stats._sqla_cards."
+CARDS = "plexpy.domains.home_stats._sqla_grouped."  # SQLite runs the grouped form
 RECENT = "plexpy.domains.home_stats._sqla_recent."
 SQLA = "plexpy.domains.home_stats.sqla."
 GUESTS = ({"user_id": 1350028, "user": "yukiwebb88", "user_group": "guest"},
@@ -67,16 +67,16 @@ def test_one_card_with_other_windows_and_counts_reuses_its_statement(twins: Twin
     wide = rows(twins.ask("get_home_stats", stat_id="top_movies", time_range=365, stats_count=10))
     narrow = rows(twins.ask("get_home_stats", stat_id="top_movies", time_range=7, stats_count=3))
     paged = rows(twins.ask("get_home_stats", stat_id="top_movies", time_range=365, stats_count=4, stats_start=2))
-    assert built(CARDS + "_media_card_stmt") == (1, 2)
+    assert built(CARDS + "media_card_stmt") == (1, 2)
     assert len(wide) == 10 and len(narrow) == 3
     assert sum(r["total_plays"] for r in narrow) < sum(r["total_plays"] for r in wide[:3])  # the window is bound
     assert [r["row_id"] for r in paged] == [r["row_id"] for r in wide[2:6]]  # so are limit and offset
 
 
 @pytest.mark.parametrize(("card", "builder"), [
-    ("top_libraries", CARDS + "_top_library_stmt"),
-    ("top_users", CARDS + "_top_user_stmt"),
-    ("top_platforms", CARDS + "_platform_stmt"),
+    ("top_libraries", CARDS + "top_library_stmt"),
+    ("top_users", CARDS + "top_user_stmt"),
+    ("top_platforms", CARDS + "platform_stmt"),
     ("last_watched", RECENT + "_last_watched_stmt"),
 ])
 def test_every_card_reuses_its_statement_across_values(twins: Twins, card: str, builder: str) -> None:
@@ -99,15 +99,15 @@ def test_filter_values_of_one_kind_share_a_statement_and_each_kind_has_its_own(t
     by_section = {section: rows(twins.ask("get_home_stats", stat_id="top_users", time_range=365,
                                           section_id=section))
                   for section in (1, 2, "3")}
-    assert built(CARDS + "_top_user_stmt") == (1, 2)  # 1, 2 and "3" all compare as numbers
+    assert built(CARDS + "top_user_stmt") == (1, 2)  # 1, 2 and "3" all compare as numbers
     assert by_section[1] != by_section[2]
     assert rows(twins.ask("get_home_stats", stat_id="top_users", section_id="abc")) == []  # text: a new shape
     assert rows(twins.ask("get_home_stats", stat_id="top_users", time_range=365, section_id=2.0)) == by_section[2]
-    assert built(CARDS + "_top_user_stmt") == (3, 2)
+    assert built(CARDS + "top_user_stmt") == (3, 2)
     mine = [rows(twins.ask("get_home_stats", stat_id="top_tv", time_range=365, user_id=guest["user_id"]))
             for guest in GUESTS]
     assert mine[0] != mine[1]
-    assert built(CARDS + "_media_card_stmt") == (1, 1)
+    assert built(CARDS + "media_card_stmt") == (1, 1)
 
 
 def test_library_stats_binds_its_id_list(twins: Twins) -> None:

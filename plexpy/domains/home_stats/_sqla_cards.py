@@ -47,6 +47,7 @@ __all__ = [
     "rows_of",
     "top_library_rows",
     "top_user_rows",
+    "watched_seconds",
 ]
 
 h = session_history
@@ -135,7 +136,8 @@ def plays_filter(shape: CardShape, media_type: str | None = None) -> list[Column
     return where
 
 
-def _watched_seconds() -> ColumnElement[Any]:
+def watched_seconds() -> ColumnElement[Any]:
+    """A history row's watched seconds: stopped - started - paused, 0 while it runs."""
     return case((h.c.stopped > 0, h.c.stopped - h.c.started - func.coalesce(h.c.paused_counter, 0)), else_=0)
 
 
@@ -150,7 +152,7 @@ def play_rows(shape: CardShape, media_type: str | None = None) -> Any:
     ranked = (
         select(
             h.c.id.label("first_id"), key.label("play_key"),
-            func.sum(_watched_seconds()).over(partition_by=key).label("d"),
+            func.sum(watched_seconds()).over(partition_by=key).label("d"),
             func.row_number().over(partition_by=key, order_by=scan).label("pick"),
         )
         .where(*plays_filter(shape, media_type))

@@ -20,6 +20,7 @@ from plexpy.db.schema import library_sections, session_history, session_history_
 from plexpy.db.sqlfuncs import binary_collate, value_type
 from plexpy.db.stmt_cache import bound_affinity_equals, per_shape
 from plexpy.domains.home_stats import _sqla_cards as cards
+from plexpy.domains.home_stats import _sqla_grouped as grouped
 from plexpy.domains.home_stats import _sqla_recent as recent
 from plexpy.domains.home_stats import shaping
 from plexpy.session_rules import FILTER_COLUMNS, GuestScope, guest_scope
@@ -81,6 +82,9 @@ class SqlaHomeStats:
         return shaping.library_stats_result(rows, guest)
 
     def _card_rows(self, conn: Any, name: str, request: shaping.StatsRequest) -> Any:
+        if name in RANKING_CARDS and grouped_form(conn):
+            shape, params = cards.card_shape(request)
+            return cards.rows_of(conn, _grouped_stmt(name, shape), params)
         if name in shaping.MEDIA_CARDS:
             return cards.media_card_rows(conn, name, request)
         if name == "top_libraries":
@@ -101,6 +105,26 @@ class SqlaHomeStats:
         kind, value = cards.filter_kind(u.c.user_id, guest_id)
         found = cards.rows_of(conn, _guest_stmt(kind), {"guest_id": value})
         return guest_scope(found[0] if found else {})
+
+
+#: The cards with a grouped form on SQLite (:mod:`._sqla_grouped`).
+RANKING_CARDS = frozenset({*shaping.MEDIA_CARDS, "top_libraries", "top_users", "top_platforms"})
+
+
+
+def grouped_form(conn: Any) -> bool:
+    """Whether ``conn`` runs the ranking cards' grouped form (SQLite: it defines the bare columns it needs)."""
+    return conn.dialect.name == "sqlite"
+
+
+def _grouped_stmt(name: str, shape: cards.CardShape) -> Select[Any]:
+    if name in shaping.MEDIA_CARDS:
+        return grouped.media_card_stmt(name, shape)
+    if name == "top_libraries":
+        return grouped.top_library_stmt(shape)
+    if name == "top_users":
+        return grouped.top_user_stmt(shape)
+    return grouped.platform_stmt(shape)
 
 
 @per_shape(maxsize=8)
