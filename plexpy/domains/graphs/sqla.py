@@ -128,7 +128,7 @@ class SqlaGraphs:
         try:
             with connect(self._engine, f"graphs.{name}") as conn:
                 stmt = _chart_stmt(name, request.grouping, request.duration, request.user_ids is not None,
-                                   context.local_tz_name())
+                                   context.local_tz_name(), grouped_plays(conn))
                 rows = _rows(conn, stmt, _values(request))
                 types = self._library_types(conn) if spec.counts == "media" else []
         except TautulliDBError:
@@ -178,9 +178,14 @@ def _shape_request(grouping: bool, duration: bool, filtered: bool) -> shaping.Gr
 # and the zone (the local-time constructs carry it); the window start and the users are bound at execution.
 
 
+def grouped_plays(conn: Connection) -> bool:
+    """Whether ``conn`` folds plays with a plain GROUP BY (SQLite: it defines the bare columns it needs)."""
+    return conn.dialect.name == "sqlite"
+
+
 @per_shape(maxsize=128)
-def _chart_stmt(name: str, grouping: bool, duration: bool, filtered: bool, _zone: str) -> Any:
-    return _graph_query(shaping.SPECS[name], _shape_request(grouping, duration, filtered))
+def _chart_stmt(name: str, grouping: bool, duration: bool, filtered: bool, _zone: str, grouped: bool) -> Any:
+    return _graph_query(shaping.SPECS[name], _shape_request(grouping, duration, filtered), grouped=grouped)
 
 
 @per_shape(maxsize=8)
@@ -205,21 +210,36 @@ def _watched_seconds() -> ColumnElement[Any]:
     return case((h.c.stopped > 0, h.c.stopped - h.c.started - func.coalesce(h.c.paused_counter, 0)), else_=0)
 
 
-def _plays(spec: shaping.GraphSpec, request: shaping.GraphRequest) -> Subquery:
+def _bucket(spec: shaping.GraphSpec) -> Any:
+    bucket: Any = local_strftime_keyed(spec.bucket or "", h.c.started)
+    return (cast(bucket, Integer) if spec.label == "weekday" else bucket).label("bucket")
+
+
+def _plays(spec: shaping.GraphSpec, request: shaping.GraphRequest, *, grouped: bool = False) -> Subquery:
     """One row per play (and local-time bucket): its first history row in SQLite's scan order.
 
-    The bucket is computed once per history row in an inner query (a local-time conversion is the costly
-    part), then the window functions pick each play's row and sum its watched seconds.
+    ``grouped`` (SQLite): a GROUP BY of the history rows, whose bare columns SQLite takes from that row, as
+    Tautulli's query does. Otherwise the bucket is computed once per history row in an inner query (a
+    local-time conversion is the costly part), then window functions pick each play's row and sum its
+    watched seconds: the same rule spelled out.
     """
     key = h.c.reference_id if request.grouping else h.c.id
-    columns: list[Any] = [h.c.id, h.c.media_type, h.c.platform, h.c.user_id, h.c.stopped,
-                          key.label("play_key"), _watched_seconds().label("watched")]
-    if spec.bucket is not None:
-        bucket: Any = local_strftime_keyed(spec.bucket, h.c.started)
-        columns.append((cast(bucket, Integer) if spec.label == "weekday" else bucket).label("bucket"))
     where = [h.c.stopped >= request.since, *_user_filter(request)]
     if spec.video_only:
         where.append(h.c.media_type.in_(["movie", "episode"]))
+    if grouped:
+        bucket = [_bucket(spec)] if spec.bucket is not None else []
+        return (
+            select(h.c.id, h.c.media_type, h.c.platform, h.c.user_id, *bucket,
+                   sqlite_sum(_watched_seconds()).label("d"))
+            .where(*where)
+            .group_by(*(b.name for b in bucket), key)  # by its label: the local-time conversion runs once
+            .subquery("p")
+        )
+    columns: list[Any] = [h.c.id, h.c.media_type, h.c.platform, h.c.user_id, h.c.stopped,
+                          key.label("play_key"), _watched_seconds().label("watched")]
+    if spec.bucket is not None:
+        columns.append(_bucket(spec))
     rows = select(*columns).where(*where).subquery("history_rows")
     partition = [rows.c.bucket, rows.c.play_key] if spec.bucket is not None else [rows.c.play_key]
     if request.user_ids is not None:
@@ -266,9 +286,9 @@ def _label(spec: shaping.GraphSpec, p: Subquery) -> ColumnElement[Any]:
     return _stream_resolution()
 
 
-def _graph_query(spec: shaping.GraphSpec, request: shaping.GraphRequest) -> Any:
-    """The chart's statement."""
-    p = _plays(spec, request)
+def _graph_query(spec: shaping.GraphSpec, request: shaping.GraphRequest, *, grouped: bool = False) -> Any:
+    """The chart's statement (``grouped``: plays folded by :func:`_plays`' GROUP BY form)."""
+    p = _plays(spec, request, grouped=grouped)
     value: Any = p.c.d if request.duration else 1
     total = sqlite_sum(p.c.d) if request.duration else func.count(p.c.id)
     if spec.counts == "media":
