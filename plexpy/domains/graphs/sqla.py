@@ -24,6 +24,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.selectable import Subquery
 
 from plexpy import context
+from plexpy.db import bare_columns
 from plexpy.db.compiled_rows import fetch_dicts
 from plexpy.db.engine import connect
 from plexpy.db.errors import TautulliDBError
@@ -128,7 +129,7 @@ class SqlaGraphs:
         try:
             with connect(self._engine, f"graphs.{name}") as conn:
                 stmt = _chart_stmt(name, request.grouping, request.duration, request.user_ids is not None,
-                                   context.local_tz_name(), grouped_plays(conn))
+                                   context.local_tz_name(), bare_columns.grouped(conn))
                 rows = _rows(conn, stmt, _values(request))
                 types = self._library_types(conn) if spec.counts == "media" else []
         except TautulliDBError:
@@ -176,11 +177,6 @@ def _shape_request(grouping: bool, duration: bool, filtered: bool) -> shaping.Gr
 
 # Statements built once per shape (plexpy.db.stmt_cache): the chart, its flags, whether users are filtered,
 # and the zone (the local-time constructs carry it); the window start and the users are bound at execution.
-
-
-def grouped_plays(conn: Connection) -> bool:
-    """Whether ``conn`` folds plays with a plain GROUP BY (SQLite: it defines the bare columns it needs)."""
-    return conn.dialect.name == "sqlite"
 
 
 @per_shape(maxsize=128)

@@ -14,6 +14,7 @@ from sqlalchemy import Float, Integer, Select, bindparam, func, select
 from sqlalchemy.engine import Engine
 
 from plexpy import context
+from plexpy.db import bare_columns
 from plexpy.db.engine import connect
 from plexpy.db.errors import TautulliDBError
 from plexpy.db.schema import library_sections, session_history, session_history_metadata, users
@@ -82,7 +83,7 @@ class SqlaHomeStats:
         return shaping.library_stats_result(rows, guest)
 
     def _card_rows(self, conn: Any, name: str, request: shaping.StatsRequest) -> Any:
-        if name in RANKING_CARDS and grouped_form(conn):
+        if name in RANKING_CARDS and bare_columns.grouped(conn):
             shape, params = cards.card_shape(request)
             return cards.rows_of(conn, _grouped_stmt(name, shape), params)
         if name in shaping.MEDIA_CARDS:
@@ -110,11 +111,6 @@ class SqlaHomeStats:
 #: The cards with a grouped form on SQLite (:mod:`._sqla_grouped`).
 RANKING_CARDS = frozenset({*shaping.MEDIA_CARDS, "top_libraries", "top_users", "top_platforms"})
 
-
-
-def grouped_form(conn: Any) -> bool:
-    """Whether ``conn`` runs the ranking cards' grouped form (SQLite: it defines the bare columns it needs)."""
-    return conn.dialect.name == "sqlite"
 
 
 def _grouped_stmt(name: str, shape: cards.CardShape) -> Select[Any]:

@@ -18,6 +18,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from plexpy import context, session_rules
 from plexpy.datatables import DataTablesError, resolve
 from plexpy.datatables.sqla_sql import run_page
+from plexpy.db import bare_columns
 from plexpy.db.compiled_rows import fetch_dicts
 from plexpy.db.engine import connect, read_each, transaction
 from plexpy.db.errors import TautulliDBError
@@ -201,7 +202,8 @@ class SqlaLibraries:
         if shaping.digit_id(section_id) is not None:
             kind, value = affinity_shape(h.c.section_id, section_id)
             try:
-                rows = self._rows(_recently_watched_stmt(kind), "libraries.get_recently_watched",
+                stmt = _recently_watched_stmt(kind, bare_columns.grouped(self._engine))
+                rows = self._rows(stmt, "libraries.get_recently_watched",
                                   {"section_id": value, "limit": int(limit)})
             except TautulliDBError:
                 rows = []
@@ -349,9 +351,32 @@ def _user_stats_stmt(grouped: bool, kind: str) -> Select[Any]:
     )
 
 
-@per_shape(maxsize=4)
-def _recently_watched_stmt(kind: str) -> Select[Any]:
-    """The newest play of each item watched in ``:section_id``, ``:limit`` of them."""
+def _recent_columns() -> list[Any]:
+    """The columns of a recently watched row: the play's and its item's."""
+    return [
+        h.c.id, h.c.media_type, m.c.guid, h.c.rating_key, h.c.parent_rating_key, h.c.grandparent_rating_key,
+        m.c.title, m.c.parent_title, m.c.grandparent_title, m.c.original_title, m.c.thumb, m.c.parent_thumb,
+        m.c.grandparent_thumb, m.c.media_index, m.c.parent_media_index, m.c.year, m.c.originally_available_at,
+        m.c.added_at, m.c.live, h.c.started, h.c.user, m.c.content_rating, m.c.labels, h.c.section_id,
+    ]
+
+
+@per_shape(maxsize=8)
+def _recently_watched_stmt(kind: str, grouped: bool) -> Select[Any]:
+    """The newest play of each item watched in ``:section_id``, ``:limit`` of them.
+
+    ``grouped`` (SQLite): Tautulli's GROUP BY, whose bare columns SQLite takes from the row of the one
+    ``MAX(started)`` and whose ties keep the GROUP BY's order; otherwise window functions spell that out.
+    """
+    if grouped:
+        return (
+            select(*_recent_columns())
+            .select_from(m.join(h, m.c.id == h.c.id))
+            .where(bound_affinity_equals(h.c.section_id, kind, "section_id"))
+            .group_by(h.c.rating_key)
+            .order_by(func.max(h.c.started).desc())
+            .limit(bindparam("limit", type_=Integer()))
+        )
     ranked = (
         select(
             h.c.id.label("rid"),
@@ -364,13 +389,7 @@ def _recently_watched_stmt(kind: str) -> Select[Any]:
         .subquery("ranked")
     )
     return (
-        select(
-            h.c.id, h.c.media_type, m.c.guid, h.c.rating_key, h.c.parent_rating_key,
-            h.c.grandparent_rating_key, m.c.title, m.c.parent_title, m.c.grandparent_title,
-            m.c.original_title, m.c.thumb, m.c.parent_thumb, m.c.grandparent_thumb, m.c.media_index,
-            m.c.parent_media_index, m.c.year, m.c.originally_available_at, m.c.added_at, m.c.live,
-            h.c.started, h.c.user, m.c.content_rating, m.c.labels, h.c.section_id,
-        )
+        select(*_recent_columns())
         .select_from(ranked.join(h, h.c.id == ranked.c.rid).join(m, m.c.id == h.c.id))
         .where(ranked.c.pick == 1)
         .order_by(ranked.c.newest.desc().nulls_last(), h.c.rating_key.desc().nulls_last())

@@ -19,6 +19,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from plexpy import context
 from plexpy.datatables import DataTablesError, resolve
 from plexpy.datatables.sqla_sql import run_page
+from plexpy.db import bare_columns
 from plexpy.db.compiled_rows import fetch_dicts
 from plexpy.db.engine import connect, read_each, transaction
 from plexpy.db.errors import TautulliDBError
@@ -174,7 +175,8 @@ class SqlaUsers:
         rows: list[dict[str, Any]] = []
         if numeric is not None:
             try:
-                rows = self._rows(_recently_watched_stmt(), "users.get_recently_watched",
+                rows = self._rows(_recently_watched_stmt(bare_columns.grouped(self._engine)),
+                                  "users.get_recently_watched",
                                   {"user_id": numeric, "limit": int(limit)})
             except TautulliDBError:
                 rows = []
@@ -377,10 +379,33 @@ def _player_stats_stmt(grouped: bool) -> Select[Any]:
     )
 
 
-@per_shape(maxsize=1)
-def _recently_watched_stmt() -> Select[Any]:
-    """The newest play of each item ``:user_id`` watched (tracks by album), ``:limit`` of them."""
+def _recent_columns(hc: Any) -> list[Any]:
+    """The columns of a recently watched row: the play's and its item's."""
+    return [
+        hc.id, hc.media_type, m.c.guid, hc.rating_key, hc.parent_rating_key, hc.grandparent_rating_key,
+        m.c.title, m.c.parent_title, m.c.grandparent_title, m.c.original_title, m.c.thumb, m.c.parent_thumb,
+        m.c.grandparent_thumb, m.c.media_index, m.c.parent_media_index, m.c.year, m.c.originally_available_at,
+        m.c.added_at, m.c.live, hc.started, hc.user,
+    ]
+
+
+@per_shape(maxsize=2)
+def _recently_watched_stmt(grouped: bool) -> Select[Any]:
+    """The newest play of each item ``:user_id`` watched (tracks by album), ``:limit`` of them.
+
+    ``grouped`` (SQLite): Tautulli's GROUP BY, whose bare columns SQLite takes from the row of the one
+    ``MAX(started)`` and whose ties keep the GROUP BY's order; otherwise window functions spell that out.
+    """
     item_key = case((h.c.media_type == "track", h.c.parent_rating_key), else_=h.c.rating_key)
+    if grouped:
+        return (
+            select(*_recent_columns(h.c))
+            .select_from(m.join(h, m.c.id == h.c.id))
+            .where(h.c.user_id == bindparam("user_id"))
+            .group_by(item_key)
+            .order_by(func.max(h.c.started).desc())
+            .limit(bindparam("limit", type_=Integer()))
+        )
     ranked = (
         select(
             h.c.id.label("rid"),
@@ -393,13 +418,7 @@ def _recently_watched_stmt() -> Select[Any]:
         .subquery("ranked")
     )
     return (
-        select(
-            h.c.id, h.c.media_type, m.c.guid, h.c.rating_key, h.c.parent_rating_key,
-            h.c.grandparent_rating_key, m.c.title, m.c.parent_title, m.c.grandparent_title,
-            m.c.original_title, m.c.thumb, m.c.parent_thumb, m.c.grandparent_thumb, m.c.media_index,
-            m.c.parent_media_index, m.c.year, m.c.originally_available_at, m.c.added_at, m.c.live,
-            h.c.started, h.c.user,
-        )
+        select(*_recent_columns(h.c))
         .select_from(ranked.join(h, h.c.id == ranked.c.rid).join(m, m.c.id == h.c.id))
         .where(ranked.c.pick == 1)
         # SQLite walks the groups in key order, descending here because the one GROUP BY term takes the
