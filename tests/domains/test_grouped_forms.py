@@ -20,7 +20,7 @@ from plexpy.db import bare_columns
 
 SAMPLE = Path(__file__).resolve().parents[2] / "plexpy" / "sample"
 RECORDS = load_records(SAMPLE / "calls.jsonl")
-DOMAINS = ["home_stats", "graphs", "users", "libraries"]
+DOMAINS = ["home_stats", "graphs", "users", "libraries", "history"]
 
 
 @pytest.mark.parametrize("form", ["grouped", "window"])

@@ -29,6 +29,7 @@ from plexpy.datatables import DataTablesError
 from plexpy.datatables.custom_where import CustomWhere, CustomWhereError, CustomWhereFailure, parse
 from plexpy.datatables.sqla_bound import bound_matches, matches_shape
 from plexpy.datatables.sqla_sql import run_page
+from plexpy.db import bare_columns
 from plexpy.db.compiled_rows import fetch_dicts
 from plexpy.db.engine import connect, read_each
 from plexpy.db.errors import TautulliDBError
@@ -186,8 +187,10 @@ class SqlaHistory:
         found: list[list[dict[str, Any]] | None] = [[] for _ in windows]
         if match is not None:
             shape, params = match
+            sqlite_groups = bare_columns.grouped(self._engine)
             found = read_each(self._engine, "history.get_watch_time_stats", [
-                (_watch_time_stmt(grouped, shape, days > 0), {**params, "since": context.now() - days * 86400})
+                (_watch_time_stmt(grouped, shape, days > 0, sqlite_groups),
+                 {**params, "since": context.now() - days * 86400})
                 for days in windows
             ])
         stats, section_ids = [], set()
@@ -205,8 +208,9 @@ class SqlaHistory:
         """Plays and time per user of an item, most plays first (a guest sees others masked)."""
         keys = item_shaping.item_keys(rating_key, media_type, item_children)
         match = self._item_filter(rating_key, keys, guid)
-        rows = self._user_stats(_user_stats_stmt(bool(shaping.grouping(grouping)), match[0]), match[1]) \
-            if match is not None else []
+        stmt = _user_stats_stmt(bool(shaping.grouping(grouping)), match[0], bare_columns.grouped(self._engine)) \
+            if match is not None else None
+        rows = self._user_stats(stmt, match[1]) if stmt is not None and match is not None else []
         guest = self._guest()
         if not all(session_rules.allow_session_library(r["section_id"], guest) for r in rows):
             return []
@@ -341,16 +345,22 @@ def _item_match(shape: Any) -> ColumnElement[bool]:
 
 
 @per_shape()
-def _watch_time_stmt(grouped: bool, shape: Any, windowed: bool) -> Select[Any]:
+def _watch_time_stmt(grouped: bool, shape: Any, windowed: bool, sqlite_groups: bool = False) -> Select[Any]:
     """Time watched and plays of an item (stopped at or after ``:since`` when ``windowed``).
 
-    ``section_id`` is the first matching row's (by id), as SQLite's bare column gives it: one aggregate pass
-    keeps ``min(id)`` and that row is looked up after (a window over every matching row cost twice the time).
+    ``section_id`` is the first matching row's (by id), as SQLite's bare column gives it. ``sqlite_groups``
+    (:mod:`plexpy.db.bare_columns`): Tautulli's aggregate with the bare column, left to SQLite. Otherwise one
+    aggregate pass keeps ``min(id)`` and that row is looked up after (a window over every matching row cost
+    twice the time).
     """
     group_col = h.c.reference_id if grouped else h.c.id
     where = [_item_match(shape)]
     if windowed:
         where.append(h.c.stopped >= bindparam("since"))
+    if sqlite_groups:
+        return (select(_watched_time(h).label("total_time"), func.count(group_col.distinct()).label("total_plays"),
+                       h.c.section_id)
+                .select_from(h.join(m, m.c.id == h.c.id)).where(*where))
     totals = (
         select(_watched_time(h).label("total_time"), func.count(group_col.distinct()).label("total_plays"),
                func.min(h.c.id).label("first_id"))
@@ -367,9 +377,26 @@ def _watched_time(rows: Any) -> ColumnElement[Any]:
 
 
 @per_shape()
-def _user_stats_stmt(grouped: bool, shape: Any) -> Select[Any]:
-    """Plays and time per user of an item, most plays first (``section_id`` of each user's first row by id)."""
+def _user_stats_stmt(grouped: bool, shape: Any, sqlite_groups: bool = False) -> Select[Any]:
+    """Plays and time per user of an item, most plays first (``section_id`` of each user's first row by id).
+
+    ``sqlite_groups`` (:mod:`plexpy.db.bare_columns`): Tautulli's GROUP BY with the bare column and its
+    implicit tie order, left to SQLite; otherwise both spelled out.
+    """
     group_col = h.c.reference_id if grouped else h.c.id
+    blank = u.c.friendly_name.is_(None) | (func.trim(u.c.friendly_name) == "")
+    if sqlite_groups:
+        total_plays = func.count(group_col.distinct()).label("total_plays")
+        total_time = _watched_time(h).label("total_time")
+        return (
+            select(case((blank, u.c.username), else_=u.c.friendly_name).label("friendly_name"), u.c.user_id,
+                   u.c.username, u.c.thumb, u.c.custom_avatar_url.label("custom_thumb"), total_plays, total_time,
+                   h.c.section_id)
+            .select_from(h.join(m, m.c.id == h.c.id).join(u, u.c.user_id == h.c.user_id))
+            .where(_item_match(shape))
+            .group_by(u.c.user_id)
+            .order_by(total_plays.desc(), total_time.desc())
+        )
     per_user = (
         select(h.c.user_id, func.count(group_col.distinct()).label("total_plays"),
                _watched_time(h).label("total_time"), func.min(h.c.id).label("first_id"))
@@ -377,7 +404,6 @@ def _user_stats_stmt(grouped: bool, shape: Any) -> Select[Any]:
         .group_by(h.c.user_id).subquery("per_user")
     )
     first = h.alias("first_row")
-    blank = u.c.friendly_name.is_(None) | (func.trim(u.c.friendly_name) == "")
     return (
         select(
             case((blank, u.c.username), else_=u.c.friendly_name).label("friendly_name"), u.c.user_id,

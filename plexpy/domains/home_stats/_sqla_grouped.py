@@ -87,8 +87,13 @@ def media_card_stmt(name: str, shape: CardShape) -> Select[Any]:
     """One of the six item cards."""
     spec = shaping.MEDIA_CARDS[name]
     p = _plays(shape, spec.media_type)
+    item = [  # what an item card shows (fewer columns than the other cards: each one costs per group)
+        p.c.id, m.c.full_title, m.c.grandparent_title, m.c.original_title, m.c.year, p.c.rating_key,
+        p.c.grandparent_rating_key, m.c.thumb, m.c.grandparent_thumb, p.c.section_id, m.c.art, p.c.media_type,
+        m.c.content_rating, m.c.rating, m.c.labels, m.c.live, m.c.guid,
+    ]
     stmt = (
-        select(*_item_columns(p), *_totals(p), func.count(distinct(p.c.user_id)).label("users_watched"))
+        select(*item, func.count(distinct(p.c.user_id)).label("users_watched"), *_totals(p))
         .select_from(p.join(m, m.c.id == p.c.id))
         .group_by(*_ITEM_KEYS[spec.media_type])
     )

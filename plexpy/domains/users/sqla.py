@@ -160,8 +160,8 @@ class SqlaUsers:
         rows: list[dict[str, Any]] = []
         if numeric is not None:
             try:
-                rows = self._rows(_player_stats_stmt(bool(shaping.grouping(grouping))), "users.get_player_stats",
-                                  {"user_id": numeric})
+                stmt = _player_stats_stmt(bool(shaping.grouping(grouping)), bare_columns.grouped(self._engine))
+                rows = self._rows(stmt, "users.get_player_stats", {"user_id": numeric})
             except TautulliDBError:
                 rows = []
         return [shaping.player_stat(n, r) for n, r in enumerate(rows)]
@@ -353,10 +353,22 @@ def _watch_time_stmt(grouped: bool, windowed: bool) -> Select[Any]:
     return stmt.where(h.c.stopped >= bindparam("since")) if windowed else stmt
 
 
-@per_shape(maxsize=2)
-def _player_stats_stmt(grouped: bool) -> Select[Any]:
-    """Plays and time per player of ``:user_id``, with the platform of each player's newest row."""
+@per_shape(maxsize=4)
+def _player_stats_stmt(grouped: bool, sqlite_groups: bool = False) -> Select[Any]:
+    """Plays and time per player of ``:user_id``, with the platform of each player's newest row.
+
+    ``sqlite_groups`` (:mod:`plexpy.db.bare_columns`): Tautulli's GROUP BY, whose bare ``platform`` and tie
+    order SQLite gives; otherwise the newest row is found by ``max(id)`` and the ties ordered by player.
+    """
     group_col = h.c.reference_id if grouped else h.c.id
+    if sqlite_groups:
+        total_plays = func.count(group_col.distinct()).label("total_plays")
+        total_time = _watched_time().label("total_time")
+        return (
+            select(h.c.player, total_plays, total_time, h.c.platform)
+            .where(h.c.user_id == bindparam("user_id")).group_by(h.c.player)
+            .order_by(total_plays.desc(), total_time.desc())
+        )
     newest = (
         select(h.c.player, func.max(h.c.id).label("newest_id"))
         .where(h.c.user_id == bindparam("user_id")).group_by(h.c.player).subquery("newest")
