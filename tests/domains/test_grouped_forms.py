@@ -20,7 +20,7 @@ from plexpy.db import bare_columns
 
 SAMPLE = Path(__file__).resolve().parents[2] / "plexpy" / "sample"
 RECORDS = load_records(SAMPLE / "calls.jsonl")
-DOMAINS = ["home_stats", "graphs", "users", "libraries", "history"]
+DOMAINS = ["home_stats", "graphs", "users", "libraries", "history", "notifications"]
 
 
 @pytest.mark.parametrize("form", ["grouped", "window"])
@@ -40,7 +40,7 @@ def test_each_form_matches_every_record_on_sqlite(domain: str, form: str, monkey
                             domains=[domain], records=records)
     failures = [f"{r.id} {r.target}: {r.difference}" for r in replayed.results if not r.passed]
     assert not failures, "\n".join(failures[:10])
-    assert replayed.passed == len(records) > 100
+    assert replayed.passed == len(records) > 50
     assert set(seen) == {form} and seen[form] >= 10, "the form under test answered the calls"
 
 

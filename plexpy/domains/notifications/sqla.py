@@ -18,6 +18,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from plexpy import context
 from plexpy.datatables import DataTablesError, resolve
 from plexpy.datatables.sqla_sql import run_page
+from plexpy.db import bare_columns
 from plexpy.db.compiled_rows import fetch_dicts
 from plexpy.db.engine import after_commit, connect, transaction, vacuum
 from plexpy.db.errors import TautulliDBError
@@ -79,35 +80,17 @@ class SqlaNotifications:
             return dict(shaping.DATATABLES_EMPTY)
         return shaping.datatables_result(page, [shaping.log_row(r) for r in page.rows])
 
-    def _notifiers_query(self, notifier_id: Any, action: str | None) -> Select[Any]:
-        log_filter: list[ColumnElement[bool]] = []
-        where: list[ColumnElement[bool]] = []
-        if notifier_id:
-            where.append(affinity_equals(n.c.id, notifier_id))
-            log_filter.append(affinity_equals(nl.c.notifier_id, notifier_id))
-        if action:
-            where.append(n.c[action] == 1)
-        ranked = (
-            select(nl.c.notifier_id, nl.c.success,
-                   func.max(nl.c.timestamp).over(partition_by=nl.c.notifier_id).label("last_triggered"),
-                   _last_log_row(bool(notifier_id)).label("pick"))
-            .where(*log_filter)
-            .subquery("ranked")
-        )
-        last = select(ranked.c.notifier_id, ranked.c.last_triggered, ranked.c.success).where(
-            ranked.c.pick == 1).subquery("last")
-        return (
-            select(n.c.id, n.c.agent_id, n.c.agent_name, n.c.agent_label, n.c.friendly_name,
-                   *(n.c[a] for a in ACTION_NAMES), last.c.last_triggered, last.c.success.label("last_success"))
-            .select_from(n.outerjoin(last, last.c.notifier_id == n.c.id))
-            .where(*where)
-            .order_by(n.c.id)
-        )
-
     def get_notifiers(self, notifier_id: Any = None, notify_action: Any = None) -> list[dict[str, Any]]:
         """Every notifier (or one, or those with a trigger on) with its last trigger time and outcome."""
         action = shaping.notifiers_action(notifier_id, notify_action)
-        rows = self._rows(self._notifiers_query(notifier_id, action), "notifications.get_notifiers")
+        kind, params = None, None
+        if notifier_id:
+            kind, value = affinity_shape(n.c.id, notifier_id)
+            log_kind, log_value = affinity_shape(nl.c.notifier_id, notifier_id)
+            kind = (kind, log_kind)
+            params = {"notifier_id": value, "log_notifier_id": log_value}
+        stmt = _notifiers_stmt(kind, action, bare_columns.grouped(self._engine))
+        rows = self._rows(stmt, "notifications.get_notifiers", params)
         return [shaping.notifier_summary(r) for r in rows]
 
     def get_notifier_config(self, notifier_id: Any = None, mask_passwords: bool = False) -> dict[str, Any] | None:
@@ -343,3 +326,45 @@ def _log_stmt() -> Select[Any]:
 
 
 TWIN = SqlaNotifications
+
+
+@per_shape(maxsize=32)
+def _notifiers_stmt(kinds: tuple[str, str] | None, action: str | None, grouped: bool) -> Select[Any]:
+    """The notifiers with their last trigger time and that trigger's outcome.
+
+    Only ``:notifier_id`` when ``kinds`` (its affinity kinds) are given; only those with ``action`` on.
+
+    ``grouped`` (:mod:`plexpy.db.bare_columns`): Tautulli's GROUP BY with ``success`` beside ``MAX(timestamp)``,
+    left to SQLite; otherwise :func:`_last_log_row` picks that row.
+    """
+    where: list[ColumnElement[bool]] = []
+    log_filter: list[ColumnElement[bool]] = []
+    if kinds is not None:
+        where.append(bound_affinity_equals(n.c.id, kinds[0], "notifier_id"))
+        log_filter.append(bound_affinity_equals(nl.c.notifier_id, kinds[1], "log_notifier_id"))
+    if action:
+        where.append(n.c[action] == 1)
+    columns = [n.c.id, n.c.agent_id, n.c.agent_name, n.c.agent_label, n.c.friendly_name,
+               *(n.c[a] for a in ACTION_NAMES)]
+    if grouped:
+        return (
+            select(*columns, func.max(nl.c.timestamp).label("last_triggered"), nl.c.success.label("last_success"))
+            .select_from(n.outerjoin(nl, n.c.id == nl.c.notifier_id))
+            .where(*where)
+            .group_by(n.c.id)
+        )
+    ranked = (
+        select(nl.c.notifier_id, nl.c.success,
+               func.max(nl.c.timestamp).over(partition_by=nl.c.notifier_id).label("last_triggered"),
+               _last_log_row(kinds is not None).label("pick"))
+        .where(*log_filter)
+        .subquery("ranked")
+    )
+    last = select(ranked.c.notifier_id, ranked.c.last_triggered, ranked.c.success).where(
+        ranked.c.pick == 1).subquery("last")
+    return (
+        select(*columns, last.c.last_triggered, last.c.success.label("last_success"))
+        .select_from(n.outerjoin(last, last.c.notifier_id == n.c.id))
+        .where(*where)
+        .order_by(n.c.id)
+    )
