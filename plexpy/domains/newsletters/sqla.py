@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 
 import structlog
-from sqlalchemy import Select, Table, case, delete, func, insert, select
+from sqlalchemy import Select, Table, bindparam, case, delete, func, insert, select
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.sql.elements import ColumnElement
@@ -100,25 +100,19 @@ class SqlaNewsletters:
         wanted = shaping.newsletter_id(newsletter_id)
         if wanted is None:
             return None
-        row = self._single(select(*(n.c[c] for c in shaping.CONFIG_COLUMNS)).where(n.c.id == wanted),
-                           "newsletters.get_newsletter_config")
+        row = self._single(Bound(_config_stmt(), {"newsletter_id": wanted}), "newsletters.get_newsletter_config")
         return shaping.newsletter_config(row, mask_passwords, users=self._form_users, sections=self._sections)
 
     def _form_users(self) -> list[dict[str, Any]]:
-        stmt = (select(users.c.username, users.c.friendly_name, users.c.email)
-                .where(users.c.deleted_user == 0).order_by(users.c.id))
         try:
-            rows = self._rows(stmt, "newsletters.form_users")
+            rows = self._rows(_form_users_stmt(), "newsletters.form_users")
         except TautulliDBError:
             return []
         return [shaping.form_user(r) for r in rows]
 
     def _sections(self) -> list[dict[str, Any]] | None:
-        ls = library_sections
-        stmt = (select(ls.c.section_id, ls.c.section_name, ls.c.section_type, ls.c.agent)
-                .where(ls.c.deleted_section == 0).order_by(ls.c.id))
         try:
-            return self._rows(stmt, "newsletters.sections")
+            return self._rows(_sections_stmt(), "newsletters.sections")
         except TautulliDBError:
             return None
 
@@ -294,3 +288,24 @@ def _log_stmt() -> Select[Any]:
 
 
 TWIN = SqlaNewsletters
+
+
+@per_shape(maxsize=1)
+def _config_stmt() -> Select[Any]:
+    """One newsletter's configuration columns (``:newsletter_id``)."""
+    return select(*(n.c[c] for c in shaping.CONFIG_COLUMNS)).where(n.c.id == bindparam("newsletter_id"))
+
+
+@per_shape(maxsize=1)
+def _form_users_stmt() -> Select[Any]:
+    """The users offered as recipients in the settings form."""
+    return (select(users.c.username, users.c.friendly_name, users.c.email)
+            .where(users.c.deleted_user == 0).order_by(users.c.id))
+
+
+@per_shape(maxsize=1)
+def _sections_stmt() -> Select[Any]:
+    """The libraries offered in the settings form."""
+    ls = library_sections
+    return (select(ls.c.section_id, ls.c.section_name, ls.c.section_type, ls.c.agent)
+            .where(ls.c.deleted_section == 0).order_by(ls.c.id))
