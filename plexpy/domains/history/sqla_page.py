@@ -68,7 +68,7 @@ _WALK_LIMIT = 5_000
 #: Bind names: the walk's row count, the plays a page groups.
 _WALK_SIZE, _PLAYS = "walk_size", "plays"
 
-_TOTAL = select(func.count(h.c.id))
+_TOTAL = select(func.count()).select_from(h)  # count(*): SQLite counts b-tree pages, not rows
 
 
 def _newest_first(request: ResolvedRequest, grouping: Any, include_activity: Any) -> bool:
@@ -105,7 +105,7 @@ def _counts_statement(shape: HistoryShape) -> Select[Any]:
     # Without a filter the total play time is over the same rows: one scan answers both.
     sums = [total_duration_column()] if clause is None else []
     counted = select(func.count(h.c.reference_id.distinct()), func.count() - func.count(h.c.reference_id),
-                     select(func.count(h.c.id)).scalar_subquery(), *sums
+                     select(func.count()).select_from(h).scalar_subquery(), *sums
                      ).select_from(history_rows_from(_names_users(clause)))
     return counted.where(clause) if clause is not None else counted
 

@@ -94,6 +94,31 @@ def test_each_call_binds_its_own_literals(engine) -> None:
     assert list(counts[-1].values()) == [0]
 
 
+def test_a_reused_statement_binds_each_calls_values_and_its_own_literals(engine, monkeypatch) -> None:
+    """One statement object run with other named values (the per-shape cache's case), literals kept, resolved once."""
+    stmt = (select(func.count().label("n")).select_from(h)
+            .where(h.c.user_id == bindparam("uid"), h.c.stopped > 1_600_000_000, h.c.media_type != "photo"))
+    resolved = []
+    real = compiled_rows._bound
+    monkeypatch.setattr(compiled_rows, "_bound", lambda *a: resolved.append(1) or real(*a))
+    for uid in (3722597, 3308933, -1):
+        with sqlite3.connect(engine.url.database) as raw:
+            want = raw.execute("SELECT count(*) FROM session_history WHERE user_id = ? AND stopped > 1600000000 "
+                               "AND media_type != 'photo'", (uid,)).fetchone()[0]
+        assert _fetched(engine, stmt, {"uid": uid}) == [{"n": want}]
+    assert len(resolved) == 3, "the values came from the statement's resolved binds"
+    twin = (select(func.count().label("n")).select_from(h)  # same cache key, other literals: its own values
+            .where(h.c.user_id == bindparam("uid"), h.c.stopped > 2_000_000_000, h.c.media_type != "photo"))
+    assert _fetched(engine, twin, {"uid": 3722597}) == [{"n": 0}]
+
+
+def test_a_reused_statement_missing_a_value_raises_as_sqlalchemy_does(engine) -> None:
+    stmt = select(u.c.user_id).where(u.c.user_id == bindparam("uid"))
+    assert _fetched(engine, stmt, {"uid": 3722597})
+    with pytest.raises(Exception, match="A value is required for bind parameter 'uid'"):
+        _fetched(engine, stmt, {})
+
+
 class _Shouting(TypeDecorator[str]):
     """A type with both processors: binds are lower-cased, results upper-cased."""
 
