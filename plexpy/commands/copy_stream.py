@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
 import sqlalchemy as sa
@@ -13,7 +14,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from plexpy.commands.copy_engines import _integer_key, _reading
 from plexpy.commands.copy_results import CopyProgress, CopyRefused, TableCopy
-from plexpy.commands.copy_text import copy_text_sql, read_text_batch
+from plexpy.commands.copy_text import TextBatch, copy_text_sql, read_text_batch
 from plexpy.commands.copy_writers import _encoders, _refusing, _write_postgresql, _write_postgresql_text, _write_sqlite
 
 __all__ = ["PROGRESS_TABLE"]
@@ -78,14 +79,56 @@ def _copy_table(source: Connection, target_engine: Engine, table: sa.Table, targ
     text_sql = copy_text_sql(source, table, target, table.c[key_index].name) \
         if key_index is not None and source.dialect.name == "sqlite" \
         and target_engine.dialect.name == "postgresql" else None
-    while True:
-        batch = read_text_batch(source, text_sql, last_key, batch_size) if text_sql is not None else None
-        if batch is not None and not batch.rows:
-            break
-        rows = None if batch is not None and batch.exact else next(_batches(source, table, last_key, batch_size), None)
-        if rows is None and batch is None:
-            break
-        with _refusing(source, table, target), target_engine.begin() as conn:
+    # The text path reads the next batch (SQLite, in C) while PostgreSQL takes the current one, so a table
+    # copied alone keeps both sides busy. The reader is the only user of ``source`` while it runs: the main
+    # thread waits for it before reading rows itself or examining a refused batch.
+    ahead = ThreadPoolExecutor(max_workers=1) if text_sql is not None else None
+    pending: Future[TextBatch] | None = None
+    try:
+        while True:
+            if text_sql is not None:
+                batch = pending.result() if pending is not None else read_text_batch(
+                    source, text_sql, last_key, batch_size)
+                pending = None
+            else:
+                batch = None
+            if batch is not None and not batch.rows:
+                break
+            if batch is not None and batch.exact and ahead is not None and text_sql is not None:
+                pending = ahead.submit(read_text_batch, source, text_sql, batch.last_key, batch_size)
+            rows = None if batch is not None and batch.exact else next(
+                _batches(source, table, last_key, batch_size), None)
+            if rows is None and batch is None:
+                break
+            copied, last_key, count = _write_batch(source, target_engine, table, target, encoders, key_index,
+                                                   batch, rows, copied, pending)
+            result.copied += count
+            progress(CopyProgress(table.name, "copy", copied, result.total))
+            if key_index is None:  # a keyless table is one batch
+                break
+    finally:
+        if pending is not None:
+            _settle(pending)
+        if ahead is not None:
+            ahead.shutdown()
+    with target_engine.begin() as conn:
+        _save_progress(conn, table.name, last_key, copied, done=True)
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def _settle(pending: Future[Any]) -> None:
+    """Wait for a read-ahead the caller no longer needs (its error, if any, is the batch's own to report)."""
+    with contextlib.suppress(Exception):
+        pending.result()
+
+
+def _write_batch(source: Connection, target_engine: Engine, table: sa.Table, target: sa.Table, encoders: Any,
+                 key_index: int | None, batch: TextBatch | None, rows: list[Any] | None, copied: int,
+                 pending: Future[Any] | None) -> tuple[int, Any, int]:
+    """Write one batch and its checkpoint in one transaction; (rows copied so far, last key, rows written)."""
+    with _refusing(source, table, target), target_engine.begin() as conn:
+        try:
             if rows is None:
                 assert batch is not None  # noqa: S101 - the text path
                 _write_postgresql_text(conn, target, batch.text)
@@ -98,14 +141,11 @@ def _copy_table(source: Connection, target_engine: Engine, table: sa.Table, targ
                 count, last_key = len(rows), rows[-1][key_index] if key_index is not None else None
             copied += count
             _save_progress(conn, table.name, last_key, copied, done=False)
-        result.copied += count
-        progress(CopyProgress(table.name, "copy", copied, result.total))
-        if key_index is None:  # a keyless table is one batch
-            break
-    with target_engine.begin() as conn:
-        _save_progress(conn, table.name, last_key, copied, done=True)
-    result.seconds = time.perf_counter() - started
-    return result
+        except BaseException:
+            if pending is not None:  # the refusal examines ``source``: the read-ahead must be done with it
+                _settle(pending)
+            raise
+    return copied, last_key, count
 
 
 

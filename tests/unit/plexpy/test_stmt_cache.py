@@ -134,11 +134,14 @@ def test_cached_watch_time_statement_answers_per_user_and_window(engine, sample_
     users_sqla._tokens_stmt(),
     users_sqla._watch_time_stmt(False, True),
     users_sqla._user_details_stmts("username", True)[0],
-    users_sqla._recently_watched_stmt(),
+    users_sqla._recently_watched_stmt(False),
+    users_sqla._recently_watched_stmt(True),
     libraries_sqla._library_details_stmt(True, "int", "str"),
-    libraries_sqla._recently_watched_stmt("str"),
+    libraries_sqla._recently_watched_stmt("str", False),
+    libraries_sqla._recently_watched_stmt("str", True),
     history_sqla._watch_time_stmt(True, ("int", "str", "never", "float"), True),
     history_sqla._user_stats_stmt(False, "guid"),
+    history_sqla._user_stats_stmt(False, "guid", True),
     notifications_sqla._notify_state_enabled_stmt("notifiers", "on_play", True, ("int", "str", "int", "str")),
 ], ids=lambda s: s.__class__.__name__)
 def test_cached_statements_compile_for_postgresql_with_named_parameters(stmt: Any) -> None:
@@ -233,8 +236,8 @@ def test_every_cached_chart_compiles_for_both_dialects_with_its_values_bound() -
     from plexpy.domains.graphs import sqla as graphs_sqla
 
     for name in graph_shaping.SPECS:
-        for filtered in (False, True):
-            stmt = graphs_sqla._chart_stmt(name, True, False, filtered, "UTC")
+        for filtered, grouped in ((False, False), (True, False), (False, True), (True, True)):
+            stmt = graphs_sqla._chart_stmt(name, True, False, filtered, "UTC", grouped)
             for dialect in (sqlite.dialect(), postgresql.dialect()):
                 compiled = stmt.compile(dialect=dialect)
                 assert "since" in compiled.binds
