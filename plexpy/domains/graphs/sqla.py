@@ -220,10 +220,11 @@ def _plays(spec: shaping.GraphSpec, request: shaping.GraphRequest, *, grouped: b
     watched seconds: the same rule spelled out.
     """
     key = h.c.reference_id if request.grouping else h.c.id
-    where = [h.c.stopped >= request.since, *_user_filter(request)]
+    where: list[Any] = [h.c.stopped >= request.since]  # the legacy query's order: window, media types, users
     if spec.video_only:
         # constants written into the SQL: an expanding IN would re-render the statement on every call
         where.append(h.c.media_type.in_([literal_column("'movie'"), literal_column("'episode'")]))
+    where.extend(_user_filter(request))
     if grouped:
         bucket = [_bucket(spec)] if spec.bucket is not None else []
         return (

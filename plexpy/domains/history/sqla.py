@@ -356,7 +356,7 @@ def _watch_time_stmt(grouped: bool, shape: Any, windowed: bool, sqlite_groups: b
     group_col = h.c.reference_id if grouped else h.c.id
     where = [_item_match(shape)]
     if windowed:
-        where.append(h.c.stopped >= bindparam("since"))
+        where.insert(0, h.c.stopped >= bindparam("since"))  # the legacy query's order: window, then item
     if sqlite_groups:
         return (select(_watched_time(h).label("total_time"), func.count(group_col.distinct()).label("total_plays"),
                        h.c.section_id)

@@ -44,14 +44,21 @@ _ITEM_KEYS = {
 
 
 def _plays(shape: CardShape, media_type: str | None = None) -> Any:
-    """One row per play (``reference_id`` when grouping, else the row): its first row's columns, watched time."""
+    """One row per play (``reference_id`` when grouping, else the row): its first row's columns, watched time.
+
+    The WHERE terms come in the legacy query's order (media type first), so nothing but the values differs
+    from the statement whose scan order picks the play's row.
+    """
     key = h.c.reference_id if shape.grouping else h.c.id
+    where = plays_filter(shape, media_type)
+    if media_type is not None:
+        where.insert(0, where.pop(1))
     return (
         select(
             h.c.id, h.c.started, h.c.user_id, h.c.user, h.c.player, h.c.platform, h.c.section_id, h.c.media_type,
             h.c.rating_key, h.c.grandparent_rating_key, func.sum(watched_seconds()).label("d"),
         )
-        .where(*plays_filter(shape, media_type))
+        .where(*where)
         .group_by(key)
         .subquery("p")
     )
