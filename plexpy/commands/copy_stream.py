@@ -81,21 +81,20 @@ def _copy_table(source: Connection, target_engine: Engine, table: sa.Table, targ
         and target_engine.dialect.name == "postgresql" else None
     # The text path reads the next batch (SQLite, in C) while PostgreSQL takes the current one, so a table
     # copied alone keeps both sides busy. The reader is the only user of ``source`` while it runs: the main
-    # thread waits for it before reading rows itself or examining a refused batch.
-    ahead = ThreadPoolExecutor(max_workers=1) if text_sql is not None else None
-    pending: Future[TextBatch] | None = None
-    try:
+    # thread waits for it before reading rows itself or examining a refused batch, and leaving the block
+    # waits for a read-ahead no longer needed.
+    with ThreadPoolExecutor(max_workers=1) as ahead:
+        pending: Future[TextBatch] | None = None
         while True:
+            batch = None
             if text_sql is not None:
                 batch = pending.result() if pending is not None else read_text_batch(
                     source, text_sql, last_key, batch_size)
                 pending = None
-            else:
-                batch = None
-            if batch is not None and not batch.rows:
-                break
-            if batch is not None and batch.exact and ahead is not None and text_sql is not None:
-                pending = ahead.submit(read_text_batch, source, text_sql, batch.last_key, batch_size)
+                if not batch.rows:
+                    break
+                if batch.exact:
+                    pending = ahead.submit(read_text_batch, source, text_sql, batch.last_key, batch_size)
             rows = None if batch is not None and batch.exact else next(
                 _batches(source, table, last_key, batch_size), None)
             if rows is None and batch is None:
@@ -106,11 +105,6 @@ def _copy_table(source: Connection, target_engine: Engine, table: sa.Table, targ
             progress(CopyProgress(table.name, "copy", copied, result.total))
             if key_index is None:  # a keyless table is one batch
                 break
-    finally:
-        if pending is not None:
-            _settle(pending)
-        if ahead is not None:
-            ahead.shutdown()
     with target_engine.begin() as conn:
         _save_progress(conn, table.name, last_key, copied, done=True)
     result.seconds = time.perf_counter() - started
@@ -118,7 +112,7 @@ def _copy_table(source: Connection, target_engine: Engine, table: sa.Table, targ
 
 
 def _settle(pending: Future[Any]) -> None:
-    """Wait for a read-ahead the caller no longer needs (its error, if any, is the batch's own to report)."""
+    """Wait for a read-ahead before ``source`` is used again (its error, if any, is its batch's to report)."""
     with contextlib.suppress(Exception):
         pending.result()
 

@@ -144,14 +144,14 @@ def _driver_rows(conn: Connection, stmt: Any,
     plan = _plan_for(compiled) if _hit in (dialect.CACHE_HIT, dialect.CACHE_MISS) else _judge(compiled)
     if not plan.direct:
         return None
-    direct = _bound(plan.binder, params) if plan.binder is not None and compiled.statement is stmt \
-        and not collected else None  # the compiled statement is this very object's: its literals are bound
-    if direct is not None:
-        sql, bound = compiled.string, direct
-    else:
+    bound = None
+    if plan.binder is not None and compiled.statement is stmt and not collected:
+        bound = _bound(plan.binder, params)  # compiled from this very object: its literals are the ones bound
+    sql = compiled.string
+    if bound is None:
         values = compiled.construct_params(params, escape_names=False, extracted_parameters=extracted,
                                            _collected_params=collected)
-        sql, order, processors = compiled.string, compiled.positiontup, compiled._bind_processors
+        order, processors = compiled.positiontup, compiled._bind_processors
         if compiled.literal_execute_params or compiled.post_compile_params:  # IN lists expanded, as SQLAlchemy does
             expanded = compiled._process_parameters_for_postcompile(values)
             sql, order, processors = expanded.statement, expanded.positiontup, {**processors, **expanded.processors}

@@ -208,9 +208,11 @@ class SqlaHistory:
         """Plays and time per user of an item, most plays first (a guest sees others masked)."""
         keys = item_shaping.item_keys(rating_key, media_type, item_children)
         match = self._item_filter(rating_key, keys, guid)
-        stmt = _user_stats_stmt(bool(shaping.grouping(grouping)), match[0], bare_columns.grouped(self._engine)) \
-            if match is not None else None
-        rows = self._user_stats(stmt, match[1]) if stmt is not None and match is not None else []
+        rows: list[dict[str, Any]] = []
+        if match is not None:
+            shape, params = match
+            rows = self._user_stats(_user_stats_stmt(bool(shaping.grouping(grouping)), shape,
+                                                     bare_columns.grouped(self._engine)), params)
         guest = self._guest()
         if not all(session_rules.allow_session_library(r["section_id"], guest) for r in rows):
             return []
@@ -385,13 +387,13 @@ def _user_stats_stmt(grouped: bool, shape: Any, sqlite_groups: bool = False) -> 
     """
     group_col = h.c.reference_id if grouped else h.c.id
     blank = u.c.friendly_name.is_(None) | (func.trim(u.c.friendly_name) == "")
+    friendly = case((blank, u.c.username), else_=u.c.friendly_name).label("friendly_name")
     if sqlite_groups:
         total_plays = func.count(group_col.distinct()).label("total_plays")
         total_time = _watched_time(h).label("total_time")
         return (
-            select(case((blank, u.c.username), else_=u.c.friendly_name).label("friendly_name"), u.c.user_id,
-                   u.c.username, u.c.thumb, u.c.custom_avatar_url.label("custom_thumb"), total_plays, total_time,
-                   h.c.section_id)
+            select(friendly, u.c.user_id, u.c.username, u.c.thumb, u.c.custom_avatar_url.label("custom_thumb"),
+                   total_plays, total_time, h.c.section_id)
             .select_from(h.join(m, m.c.id == h.c.id).join(u, u.c.user_id == h.c.user_id))
             .where(_item_match(shape))
             .group_by(u.c.user_id)
@@ -406,9 +408,8 @@ def _user_stats_stmt(grouped: bool, shape: Any, sqlite_groups: bool = False) -> 
     first = h.alias("first_row")
     return (
         select(
-            case((blank, u.c.username), else_=u.c.friendly_name).label("friendly_name"), u.c.user_id,
-            u.c.username, u.c.thumb, u.c.custom_avatar_url.label("custom_thumb"), per_user.c.total_plays,
-            per_user.c.total_time, first.c.section_id,
+            friendly, u.c.user_id, u.c.username, u.c.thumb, u.c.custom_avatar_url.label("custom_thumb"),
+            per_user.c.total_plays, per_user.c.total_time, first.c.section_id,
         )
         .select_from(per_user.join(u, u.c.user_id == per_user.c.user_id)
                      .outerjoin(first, first.c.id == per_user.c.first_id))

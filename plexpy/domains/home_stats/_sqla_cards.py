@@ -35,10 +35,12 @@ from plexpy.db.stmt_cache import affinity_shape, bound_affinity_equals, per_shap
 from plexpy.domains.home_stats import shaping
 
 __all__ = [
+    "ITEM_KEYS",
     "CardShape",
     "card_shape",
     "filter_kind",
     "friendly_name",
+    "item_columns",
     "media_card_rows",
     "paged",
     "platform_card_rows",
@@ -227,22 +229,27 @@ def _card_query(keys: Sequence[ColumnElement[Any]], joined: Any, p: Any, shape: 
     return select(*columns, *totals).select_from(source).order_by(*card_order(top))
 
 
-_ITEM_KEYS = {
+#: What makes two plays "the same item" on each item card (both forms group by it).
+ITEM_KEYS = {
     "movie": (m.c.full_title, m.c.year),
     "episode": (m.c.grandparent_title,),
     "track": (m.c.original_title, m.c.grandparent_title),
 }
 
 
-def _item_columns(p: Any, top: Subquery) -> tuple[Any, list[Any]]:
-    """The picked play's row and item metadata, joined to the card's top rows."""
-    source = top.join(p, p.c.id == top.c.play_id).join(m, m.c.id == p.c.id)
-    return source, [
+def item_columns(p: Any) -> list[Any]:
+    """The play's columns (from ``p``, one row per play) and its item's metadata, as a card row names them."""
+    return [
         p.c.id, m.c.title, m.c.grandparent_title, m.c.full_title, m.c.original_title, m.c.year, m.c.media_index,
         m.c.parent_media_index, p.c.rating_key, p.c.grandparent_rating_key, m.c.thumb, m.c.grandparent_thumb,
         p.c.user, p.c.user_id, p.c.player, p.c.section_id, m.c.art, p.c.media_type, m.c.content_rating,
         m.c.rating, m.c.labels, m.c.live, m.c.guid,
     ]
+
+
+def _item_columns(p: Any, top: Subquery) -> tuple[Any, list[Any]]:
+    """The picked play's row and item metadata, joined to the card's top rows."""
+    return top.join(p, p.c.id == top.c.play_id).join(m, m.c.id == p.c.id), item_columns(p)
 
 
 def media_card_rows(conn: Connection, name: str, request: shaping.StatsRequest) -> list[dict[str, Any]]:
@@ -277,7 +284,7 @@ def _media_card_stmt(name: str, shape: CardShape) -> Select[Any]:
     spec = shaping.MEDIA_CARDS[name]
     p = play_rows(shape, spec.media_type)
     joined = p.join(m, m.c.id == p.c.id)
-    return _card_query(_ITEM_KEYS[spec.media_type], joined, p, shape, lambda top: _item_columns(p, top),
+    return _card_query(ITEM_KEYS[spec.media_type], joined, p, shape, lambda top: _item_columns(p, top),
                        popular=spec.popular)
 
 

@@ -6,7 +6,7 @@ first row in scan order and those of the second from the row holding the single 
 in the ORDER BY keep the GROUP BY's own order. The statement has the legacy query's shape (same filters,
 groupings, joins and ORDER BY), so SQLite plans it, and picks those rows, the same way. It runs about twice
 as fast as the window form of :mod:`._sqla_cards`, which spells those rules out for every other backend and
-stays the reference: ``tests/domains/test_home_stats_forms.py`` checks both forms against the oracle on SQLite.
+stays the reference: ``tests/domains/test_grouped_forms.py`` checks both forms against the oracle on SQLite.
 
 Statements are built once per shape and bind the same values as the window form (:func:`._sqla_cards.card_shape`).
 """
@@ -22,8 +22,10 @@ from plexpy.db.schema import library_sections, session_history, session_history_
 from plexpy.db.stmt_cache import per_shape
 from plexpy.domains.home_stats import shaping
 from plexpy.domains.home_stats._sqla_cards import (
+    ITEM_KEYS,
     CardShape,
     friendly_name,
+    item_columns,
     paged,
     plays_filter,
     watched_seconds,
@@ -35,13 +37,6 @@ h = session_history
 m = session_history_metadata
 s = library_sections
 u = users
-
-_ITEM_KEYS = {
-    "movie": (m.c.full_title, m.c.year),
-    "episode": (m.c.grandparent_title,),
-    "track": (m.c.original_title, m.c.grandparent_title),
-}
-
 
 def _plays(shape: CardShape, media_type: str | None = None) -> Any:
     """One row per play (``reference_id`` when grouping, else the row): its first row's columns, watched time.
@@ -71,16 +66,6 @@ def _totals(p: Any) -> list[ColumnElement[Any]]:
     ]
 
 
-def _item_columns(p: Any) -> list[Any]:
-    """The item metadata and the play's columns, as the window form names them."""
-    return [
-        p.c.id, m.c.title, m.c.grandparent_title, m.c.full_title, m.c.original_title, m.c.year, m.c.media_index,
-        m.c.parent_media_index, p.c.rating_key, p.c.grandparent_rating_key, m.c.thumb, m.c.grandparent_thumb,
-        p.c.user, p.c.user_id, p.c.player, p.c.section_id, m.c.art, p.c.media_type, m.c.content_rating,
-        m.c.rating, m.c.labels, m.c.live, m.c.guid,
-    ]
-
-
 def _ranked(stmt: Select[Any], p: Any, shape: CardShape, *, popular: bool = False) -> Select[Any]:
     """``stmt`` ordered by the chosen total (after ``users_watched`` for the popular cards), then newest play."""
     order = [stmt.selected_columns[shape.sort].desc(), p.c.started.desc()]
@@ -102,7 +87,7 @@ def media_card_stmt(name: str, shape: CardShape) -> Select[Any]:
     stmt = (
         select(*item, func.count(distinct(p.c.user_id)).label("users_watched"), *_totals(p))
         .select_from(p.join(m, m.c.id == p.c.id))
-        .group_by(*_ITEM_KEYS[spec.media_type])
+        .group_by(*ITEM_KEYS[spec.media_type])
     )
     return _ranked(stmt, p, shape, popular=spec.popular)
 
@@ -114,7 +99,7 @@ def top_library_stmt(shape: CardShape) -> Select[Any]:
     live = select(s).where(s.c.deleted_section == 0).subquery("s")
     stmt = (
         select(
-            *_item_columns(p), live.c.section_name, live.c.section_type, live.c.thumb.label("library_thumb"),
+            *item_columns(p), live.c.section_name, live.c.section_type, live.c.thumb.label("library_thumb"),
             live.c.custom_thumb_url.label("custom_thumb"), live.c.art.label("library_art"),
             live.c.custom_art_url.label("custom_art"), *_totals(p),
         )
@@ -130,7 +115,7 @@ def top_user_stmt(shape: CardShape) -> Select[Any]:
     p = _plays(shape)
     stmt = (
         select(
-            *_item_columns(p), u.c.thumb.label("user_thumb"), u.c.custom_avatar_url.label("custom_thumb"),
+            *item_columns(p), u.c.thumb.label("user_thumb"), u.c.custom_avatar_url.label("custom_thumb"),
             friendly_name().label("friendly_name"), *_totals(p),
         )
         .select_from(p.join(m, m.c.id == p.c.id).outerjoin(u, p.c.user_id == u.c.user_id))

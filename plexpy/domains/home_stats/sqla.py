@@ -112,7 +112,6 @@ class SqlaHomeStats:
 RANKING_CARDS = frozenset({*shaping.MEDIA_CARDS, "top_libraries", "top_users", "top_platforms"})
 
 
-
 def _grouped_stmt(name: str, shape: cards.CardShape) -> Select[Any]:
     if name in shaping.MEDIA_CARDS:
         return grouped.media_card_stmt(name, shape)

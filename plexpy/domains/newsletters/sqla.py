@@ -287,9 +287,6 @@ def _log_stmt() -> Select[Any]:
     return select(*(nl.c[a] for a in shaping.LOG_ALIASES))
 
 
-TWIN = SqlaNewsletters
-
-
 @per_shape(maxsize=1)
 def _config_stmt() -> Select[Any]:
     """One newsletter's configuration columns (``:newsletter_id``)."""
@@ -309,3 +306,6 @@ def _sections_stmt() -> Select[Any]:
     ls = library_sections
     return (select(ls.c.section_id, ls.c.section_name, ls.c.section_type, ls.c.agent)
             .where(ls.c.deleted_section == 0).order_by(ls.c.id))
+
+
+TWIN = SqlaNewsletters

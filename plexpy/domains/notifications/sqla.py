@@ -83,13 +83,12 @@ class SqlaNotifications:
     def get_notifiers(self, notifier_id: Any = None, notify_action: Any = None) -> list[dict[str, Any]]:
         """Every notifier (or one, or those with a trigger on) with its last trigger time and outcome."""
         action = shaping.notifiers_action(notifier_id, notify_action)
-        kind, params = None, None
+        kinds, params = None, None
         if notifier_id:
-            kind, value = affinity_shape(n.c.id, notifier_id)
+            id_kind, id_value = affinity_shape(n.c.id, notifier_id)
             log_kind, log_value = affinity_shape(nl.c.notifier_id, notifier_id)
-            kind = (kind, log_kind)
-            params = {"notifier_id": value, "log_notifier_id": log_value}
-        stmt = _notifiers_stmt(kind, action, bare_columns.grouped(self._engine))
+            kinds, params = (id_kind, log_kind), {"notifier_id": id_value, "log_notifier_id": log_value}
+        stmt = _notifiers_stmt(kinds, action, bare_columns.grouped(self._engine))
         rows = self._rows(stmt, "notifications.get_notifiers", params)
         return [shaping.notifier_summary(r) for r in rows]
 
@@ -325,9 +324,6 @@ def _log_stmt() -> Select[Any]:
     return select(*(nl.c[a] for a in shaping.LOG_ALIASES))
 
 
-TWIN = SqlaNotifications
-
-
 @per_shape(maxsize=32)
 def _notifiers_stmt(kinds: tuple[str, str] | None, action: str | None, grouped: bool) -> Select[Any]:
     """The notifiers with their last trigger time and that trigger's outcome.
@@ -368,3 +364,6 @@ def _notifiers_stmt(kinds: tuple[str, str] | None, action: str | None, grouped: 
         .where(*where)
         .order_by(n.c.id)
     )
+
+
+TWIN = SqlaNotifications

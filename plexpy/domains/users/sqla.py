@@ -391,13 +391,13 @@ def _player_stats_stmt(grouped: bool, sqlite_groups: bool = False) -> Select[Any
     )
 
 
-def _recent_columns(hc: Any) -> list[Any]:
+def _recent_columns() -> list[Any]:
     """The columns of a recently watched row: the play's and its item's."""
     return [
-        hc.id, hc.media_type, m.c.guid, hc.rating_key, hc.parent_rating_key, hc.grandparent_rating_key,
+        h.c.id, h.c.media_type, m.c.guid, h.c.rating_key, h.c.parent_rating_key, h.c.grandparent_rating_key,
         m.c.title, m.c.parent_title, m.c.grandparent_title, m.c.original_title, m.c.thumb, m.c.parent_thumb,
         m.c.grandparent_thumb, m.c.media_index, m.c.parent_media_index, m.c.year, m.c.originally_available_at,
-        m.c.added_at, m.c.live, hc.started, hc.user,
+        m.c.added_at, m.c.live, h.c.started, h.c.user,
     ]
 
 
@@ -411,7 +411,7 @@ def _recently_watched_stmt(grouped: bool) -> Select[Any]:
     item_key = case((h.c.media_type == "track", h.c.parent_rating_key), else_=h.c.rating_key)
     if grouped:
         return (
-            select(*_recent_columns(h.c))
+            select(*_recent_columns())
             .select_from(m.join(h, m.c.id == h.c.id))
             .where(h.c.user_id == bindparam("user_id"))
             .group_by(item_key)
@@ -430,7 +430,7 @@ def _recently_watched_stmt(grouped: bool) -> Select[Any]:
         .subquery("ranked")
     )
     return (
-        select(*_recent_columns(h.c))
+        select(*_recent_columns())
         .select_from(ranked.join(h, h.c.id == ranked.c.rid).join(m, m.c.id == h.c.id))
         .where(ranked.c.pick == 1)
         # SQLite walks the groups in key order, descending here because the one GROUP BY term takes the
