@@ -12,14 +12,16 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import create_engine, event
-from sqlalchemy.engine import URL, Connection, Engine
+from sqlalchemy.engine import URL, Connection, Engine, make_url
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
-from sqlalchemy.pool import StaticPool
+from sqlalchemy.pool import QueuePool, StaticPool
 
+from plexpy.db import held_reads
 from plexpy.db.compiled_rows import fetch_dicts
 from plexpy.db.errors import TautulliDBError, translating
 from plexpy.db.localtime import SQL_FUNCTIONS
 from plexpy.db.retry import on_locked
+from plexpy.db.statement_cache_size import STATEMENT_CACHE
 from shim import deadline
 
 __all__ = ["after_commit", "build_engine", "connect", "guarded", "read_each", "transaction", "vacuum"]
@@ -35,6 +37,8 @@ _after_commit: contextvars.ContextVar[list[Callable[[], Any]] | None] = contextv
     "tautulli_after_commit", default=None
 )
 
+#: Idle connections a SQLite file engine keeps: threads hold up to half of them between reads (held_reads).
+_SQLITE_POOL_SIZE = 10
 _VALID_JOURNAL = {"DELETE", "TRUNCATE", "PERSIST", "MEMORY", "WAL", "OFF"}
 _VALID_SYNC = {"OFF", "NORMAL", "FULL", "EXTRA"}
 
@@ -85,14 +89,18 @@ def build_engine(
         kwargs: dict[str, Any] = {"hide_parameters": True, "echo": echo, "future": True}
         backend = URL.get_backend_name(url) if isinstance(url, URL) else str(url).split(":", 1)[0].split("+")[0]
         if backend == "sqlite":
-            database = url.database if isinstance(url, URL) else str(url).split("///", 1)[-1]
+            database = make_url(url).database
             if not database or database == ":memory:":
                 kwargs["poolclass"] = StaticPool
                 journal = ""
             else:
                 journal = journal_mode.upper() if journal_mode.upper() in _VALID_JOURNAL else "WAL"
-            kwargs["connect_args"] = {"check_same_thread": False, "timeout": busy_timeout}
+                kwargs["pool_size"] = _SQLITE_POOL_SIZE
+            kwargs["connect_args"] = {"check_same_thread": False, "timeout": busy_timeout,
+                                      "cached_statements": STATEMENT_CACHE}
             engine = create_engine(url, **kwargs)
+            if isinstance(engine.pool, QueuePool):  # a file: threads may keep a connection for reads (held_reads)
+                held_reads.hold_reads(engine, limit=max(1, engine.pool.size() // 2))
             sync = synchronous.upper() if synchronous.upper() in _VALID_SYNC else "NORMAL"
             _install_sqlite_hooks(engine, journal_mode=journal, synchronous=sync, cache_size_mb=int(cache_size_mb),
                                   busy_timeout=busy_timeout)
@@ -140,19 +148,26 @@ def connect(engine: Engine, op: str = "query") -> Iterator[Connection]:
         return
     # SQLite: the transaction begins with the first statement SQLAlchemy executes (reads answered by
     # compiled_rows.fetch_dicts run as autocommit SELECTs, as the legacy twin's do) and commits at the end.
-    with translating(op, *STATEMENT_ERRORS), engine.connect() as conn:
-        try:
-            if deadline.active():
-                with guarded(conn) as guarded_conn:
-                    yield guarded_conn
-            else:  # the common case: no deadline, so no progress handler to install and remove
-                yield conn
-        except BaseException:
-            if conn.in_transaction():
-                conn.rollback()
-            raise
-        if conn.in_transaction():
-            conn.commit()
+    # The thread's held connection serves it when idle (held_reads); otherwise one is checked out.
+    with translating(op, *STATEMENT_ERRORS):
+        held = held_reads.take(engine)
+        with contextlib.nullcontext(held) if held is not None else engine.connect() as conn:
+            try:
+                try:
+                    if deadline.active():
+                        with guarded(conn) as guarded_conn:
+                            yield guarded_conn
+                    else:  # the common case: no deadline, so no progress handler to install and remove
+                        yield conn
+                except BaseException:
+                    if conn.in_transaction():
+                        conn.rollback()
+                    raise
+                if conn.in_transaction():
+                    conn.commit()
+            finally:
+                if held is not None:
+                    held_reads.give_back(engine, held)
 
 
 def read_each(engine: Engine, op: str,

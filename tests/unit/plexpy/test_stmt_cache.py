@@ -150,15 +150,22 @@ def test_cached_statements_compile_for_postgresql_with_named_parameters(stmt: An
     assert all(name in compiled.binds for name in compiled.params)
 
 
-def test_read_each_shares_one_transaction_and_isolates_a_failure(engine, sample_db: Path) -> None:
-    from sqlalchemy import Column, Integer, MetaData, Table, event
+def test_read_each_shares_one_transaction_and_isolates_a_failure(engine, sample_db: Path, monkeypatch) -> None:
+    from sqlalchemy import Column, Integer, MetaData, Table
 
+    from plexpy.db import engine as engine_module
     from plexpy.db.engine import read_each
 
     missing = Table("no_such_table", MetaData(), Column("x", Integer))
     ok = users_sqla._tokens_stmt()
-    checkouts: list[object] = []
-    event.listen(engine, "checkout", lambda *args: checkouts.append(args))  # one connection per attempt
+    checkouts: list[object] = []  # one connect() (a transaction) per attempt
+    real_connect = engine_module.connect
+
+    def counting(*args: Any, **kwargs: Any) -> Any:
+        checkouts.append(args)
+        return real_connect(*args, **kwargs)
+
+    monkeypatch.setattr(engine_module, "connect", counting)
     together = read_each(engine, "test.read_each", [(ok, {"user_id": 10781001}), (ok, {"user_id": 3722597})])
     assert len(checkouts) == 1
     assert [len(rows or []) for rows in together] == [1, 1]
