@@ -112,6 +112,35 @@ def test_a_reused_statement_binds_each_calls_values_and_its_own_literals(engine,
     assert _fetched(engine, twin, {"uid": 3722597}) == [{"n": 0}]
 
 
+def test_a_reused_statement_is_compiled_and_keyed_once(engine, monkeypatch) -> None:
+    """Seen again, a statement object needs no cache key; other objects of its shape still bind their own."""
+    from sqlalchemy.sql.elements import ClauseElement
+
+    keyed: list[object] = []
+    real = ClauseElement._compile_w_cache
+
+    def spy(self: Any, *args: Any, **kwargs: Any) -> Any:
+        keyed.append(self)
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(ClauseElement, "_compile_w_cache", spy)
+    stmt = (select(u.c.user_id).where(u.c.user_id.in_(bindparam("ids", expanding=True)), u.c.is_active == 1)
+            .order_by(u.c.user_id))
+    with sqlite3.connect(engine.url.database) as raw:
+        active = {r[0] for r in raw.execute("SELECT user_id FROM users WHERE is_active = 1")}
+    for ids in ([3722597, 3308933], [10781001], []):
+        assert _fetched(engine, stmt, {"ids": ids}) == [{"user_id": i} for i in sorted(set(ids) & active)]
+    assert keyed == [stmt], "keyed on first use only"
+    other = (select(u.c.user_id).where(u.c.user_id.in_(bindparam("ids", expanding=True)), u.c.is_active == 0)
+             .order_by(u.c.user_id))  # the same cache key with another literal: its own value
+    with sqlite3.connect(engine.url.database) as raw:
+        inactive = [r[0] for r in raw.execute("SELECT user_id FROM users WHERE is_active = 0 ORDER BY user_id")]
+    assert _fetched(engine, other, {"ids": inactive}) == [{"user_id": i} for i in inactive]
+    assert _fetched(engine, other, {"ids": inactive}) == [{"user_id": i} for i in inactive]
+    assert keyed == [stmt, other, other], "an object answered from another's compiled form is keyed each time"
+    assert len(inactive) == 3 and {3722597, 3308933, 10781001} <= active
+
+
 def test_a_reused_statement_missing_a_value_raises_as_sqlalchemy_does(engine) -> None:
     stmt = select(u.c.user_id).where(u.c.user_id == bindparam("uid"))
     assert _fetched(engine, stmt, {"uid": 3722597})
