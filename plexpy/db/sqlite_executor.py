@@ -21,6 +21,7 @@ import structlog
 from plexpy.db.errors import TautulliDBError, translating
 from plexpy.db.localtime import SQL_FUNCTIONS
 from plexpy.db.retry import on_locked
+from plexpy.db.statement_cache_size import STATEMENT_CACHE
 from shim import deadline
 
 __all__ = ["Row", "SqliteExecutor"]
@@ -74,10 +75,10 @@ class SqliteExecutor:
             if self.read_only:
                 uri = Path(self.path).resolve().as_uri() + "?mode=ro"
                 conn = sqlite3.connect(uri, uri=True, timeout=self.busy_timeout, isolation_level=None,
-                                       check_same_thread=False)
+                                       check_same_thread=False, cached_statements=STATEMENT_CACHE)
             else:
                 conn = sqlite3.connect(self.path, timeout=self.busy_timeout, isolation_level=None,
-                                       check_same_thread=False)
+                                       check_same_thread=False, cached_statements=STATEMENT_CACHE)
             if not self.read_only:
                 conn.execute(f"PRAGMA journal_mode = {self.journal_mode}")
                 conn.execute(f"PRAGMA synchronous = {self.synchronous}")
