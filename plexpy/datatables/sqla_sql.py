@@ -176,7 +176,7 @@ _cached_page_statements = per_shape(maxsize=128)(page_statements)
 
 def run_page(
     conn: Connection, inner: Select, request: ResolvedRequest, total_table: Table, tiebreak: Sequence[str] = (),
-    params: Mapping[str, Any] | None = None, *, cached: bool = False,
+    params: Mapping[str, Any] | None = None, *, cached: bool = False, small: bool = False,
 ) -> DataTablesPage:
     """Fetch one page (OFFSET/LIMIT) with the filtered and the base table's counts.
 
@@ -187,12 +187,13 @@ def run_page(
     the order (so its compiled form is shared by every order), then the page is fetched if it has rows.
 
     ``params`` are the inner query's own bound values; ``cached`` says the inner statement is built once per
-    shape, so the page's statements are too (kept per inner statement and request shape).
+    shape, so the page's statements are too (kept per inner statement and request shape). ``small`` says the
+    table stays small (a row per export), so one statement serves a forward page as for a costly query.
     """
     build = _cached_page_statements if cached else page_statements
     parts = build(inner, request.search_aliases, request.order, tuple(tiebreak), total_table)
     values = {**(params or {}), **request_params(request)}
-    if 0 <= request.start < _DIRECT_LIMIT and 0 < request.length < _DIRECT_LIMIT and parts.costly:
+    if 0 <= request.start < _DIRECT_LIMIT and 0 < request.length < _DIRECT_LIMIT and (small or parts.costly):
         fetched = fetch_dicts(conn, parts.paged, {**values, _OFFSET: request.start, _LIMIT: request.length})
         if fetched:
             first = fetched[0]

@@ -9,11 +9,12 @@ back, never committed. The per-dialect set-up is chosen once per connection here
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import TextClause, text
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -29,14 +30,15 @@ __all__ = ["TWIN", "SqlaApiSql"]
 def _sqlite_read_only(conn: Connection) -> Iterator[Callable[[BaseException], str | None]]:
     raw: Any = conn.connection.dbapi_connection
     denials: list[str] = []
-    previous = conn.exec_driver_sql("PRAGMA query_only").scalar_one()
-    conn.exec_driver_sql("PRAGMA query_only = 1")
+    # Connection settings, not statements of the transaction: straight to the driver, as the legacy twin does.
+    previous = raw.execute("PRAGMA query_only").fetchone()[0]
+    raw.execute("PRAGMA query_only = 1")
     raw.set_authorizer(guard.authorizer(denials))
     try:
         yield lambda _exc: denials[0] if denials else None
     finally:
         raw.set_authorizer(None)
-        conn.exec_driver_sql(f"PRAGMA query_only = {int(previous)}")
+        raw.execute(f"PRAGMA query_only = {int(previous)}")
 
 
 def _read_only_violation(exc: BaseException) -> str | None:
@@ -73,6 +75,12 @@ _READ_ONLY: dict[str, Callable[[Connection], Any]] = {
 }
 
 
+@functools.lru_cache(maxsize=256)
+def _text(sql: str) -> TextClause:
+    """The ``text()`` construct of a checked query, parsed once per SQL (a repeated dashboard query)."""
+    return text(sql)
+
+
 class SqlaApiSql:
     """Raw SQL reads on SQLAlchemy, refused unless they are one read-only statement."""
 
@@ -91,11 +99,12 @@ class SqlaApiSql:
                                   op=op, domain="api_sql")
         with translating(op, SQLAlchemyError), self._engine.connect() as conn:
             try:
+                conn.begin()  # before the authorizer, which refuses BEGIN
                 with read_only(conn) as refusal:
                     try:
                         with deadline.within(guard.time_limit()), guarded(conn):
                             bind = _BIND_ARGS.get(self._engine.dialect.name, dict)
-                            result = conn.execute(text(checked.named_sql), bind(checked.named_args))
+                            result = conn.execute(_text(checked.named_sql), bind(checked.named_args))
                             if not result.returns_rows:
                                 return []
                             return guard.collect(list(result.keys()), result)

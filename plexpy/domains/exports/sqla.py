@@ -73,7 +73,7 @@ class SqlaExports:
             request = resolve(kwargs, shaping.EXPORT_ALIASES)
             with connect(self._engine, "exports.get_export_datatable") as conn:
                 page = run_page(conn, _table_stmt(*shapes), request, e, tiebreak=("export_id",), params=params,
-                                cached=True)
+                                cached=True, small=True)
         except (DataTablesError, TautulliDBError):
             return dict(shaping.DATATABLES_EMPTY)
         return shaping.datatables_result(page, [shaping.export_row(r) for r in page.rows])

@@ -66,11 +66,13 @@ class SqlaHomeStats:
         self, library_cards: Any = [],  # noqa: B006 - Tautulli's default, never mutated
     ) -> Any:
         """One card per library with its newest play, grouped by section type; None on a bad id list."""
-        try:
-            with connect(self._engine, "home_stats.get_library_stats") as conn:
-                guest = self._guest(conn)
-        except TautulliDBError:
-            guest = None
+        guest = None
+        if context.get_session_user_id():  # the admin has no guest row to read
+            try:
+                with connect(self._engine, "home_stats.get_library_stats") as conn:
+                    guest = self._guest(conn)
+            except TautulliDBError:
+                pass
         ids = shaping.library_section_ids(library_cards, guest)
         if ids is None:
             return None

@@ -56,6 +56,39 @@ def _first_stmt(table_name: str, kind: str, columns: tuple[str, ...]) -> Any:
             .order_by(table.c.id).limit(1))
 
 
+@per_shape()
+def _recently_added_stmt(kind: str) -> Any:
+    """An item's recently added rows, its ``:rating_key`` of ``kind`` (plexpy.db.stmt_cache)."""
+    ra = recently_added
+    return (select(*(ra.c[c] for c in shaping.RECENTLY_ADDED_COLUMNS))
+            .where(bound_affinity_equals(ra.c.rating_key, kind, "rating_key")).order_by(ra.c.id))
+
+
+@per_shape()
+def _img_info_stmt(table_name: str, service: str, order: tuple[str, str] | None,
+                   filters: tuple[tuple[str, str], ...]) -> Any:
+    """``get_img_info``'s statement, once per service, sort and filtered columns with their values' kinds.
+
+    Each filter ``(column, kind)`` of ``image_hash_lookup`` binds its value as ``:column`` (plexpy.db.stmt_cache).
+    """
+    s = _SERVICE_TABLES[table_name]
+    _table, columns = shaping.SERVICES[service]
+    title, url = s.c[columns[2]].label("img_title"), s.c[columns[3]].label("img_url")
+    keys: list[Any] = []
+    if order is not None:
+        table, column = order
+        aliases = {"img_title": s.c[columns[2]], "img_url": s.c[columns[3]]}
+        source = {"": aliases, "image_hash_lookup": h.c}.get(table, s.c)
+        keys.append(binary_collate(source[column]).desc().nulls_last())
+    keys.append((h if filters else s).c.id)
+    return (
+        select(title, url)
+        .select_from(s.join(h, s.c.img_hash == h.c.img_hash))
+        .where(*(bound_affinity_equals(h.c[name], kind, name) for name, kind in filters))
+        .order_by(*keys)
+    )
+
+
 class SqlaLookups:
     """Lookups reads on SQLAlchemy Core."""
 
@@ -83,22 +116,11 @@ class SqlaLookups:
                                     opacity=opacity, background=background, blur=blur, fallback=fallback)
         if query is None:
             return []
-        s = _SERVICE_TABLES[query.table]
-        _table, columns = shaping.SERVICES[query.service]
-        title, url = s.c[columns[2]].label("img_title"), s.c[columns[3]].label("img_url")
-        keys: list[Any] = []
-        if query.order is not None:
-            table, column = query.order
-            aliases = {"img_title": s.c[columns[2]], "img_url": s.c[columns[3]]}
-            source = {"": aliases, "image_hash_lookup": h.c}.get(table, s.c)
-            keys.append(binary_collate(source[column]).desc().nulls_last())
-        keys.append((h if query.filters else s).c.id)
-        stmt = (
-            select(title, url)
-            .select_from(s.join(h, s.c.img_hash == h.c.img_hash))
-            .where(*(affinity_equals(h.c[name], value) for name, value in query.filters))
-            .order_by(*keys)
-        )
+        kinds, params = [], {}
+        for name, value in query.filters:
+            kind, params[name] = affinity_shape(h.c[name], value)
+            kinds.append((name, kind))
+        stmt = Bound(_img_info_stmt(query.table, query.service, query.order, tuple(kinds)), params)
         try:
             return self._rows(stmt, "lookups.get_img_info")
         except TautulliDBError:
@@ -133,9 +155,8 @@ class SqlaLookups:
         """The recently added rows of an item."""
         if not rating_key:
             return []
-        ra = recently_added
-        stmt = (select(*(ra.c[c] for c in shaping.RECENTLY_ADDED_COLUMNS))
-                .where(affinity_equals(ra.c.rating_key, rating_key)).order_by(ra.c.id))
+        kind, value = affinity_shape(recently_added.c.rating_key, rating_key)
+        stmt = Bound(_recently_added_stmt(kind), {"rating_key": value})
         try:
             return self._rows(stmt, "lookups.get_recently_added_item")
         except TautulliDBError:

@@ -118,30 +118,21 @@ class SqlaNewsletters:
 
     def get_last_newsletter_email_msg_id(self, newsletter_id: Any, notify_action: Any) -> Any:
         """The e-mail message id of a newsletter's last successful send for a trigger, or None."""
-        stmt = (
-            select(nl.c.email_msg_id)
-            .where(affinity_equals(nl.c.newsletter_id, newsletter_id), affinity_equals(nl.c.notify_action,
-                                                                                       notify_action),
-                   nl.c.success == 1)
-            .order_by(nl.c.timestamp.desc().nulls_last(), nl.c.id)
-            .limit(1)
-        )
+        id_kind, id_value = affinity_shape(nl.c.newsletter_id, newsletter_id)
+        action_kind, action_value = affinity_shape(nl.c.notify_action, notify_action)
+        stmt = Bound(_last_msg_id_stmt(id_kind, action_kind),
+                     {"newsletter_id": id_value, "notify_action": action_value})
         row = self._single(stmt, "newsletters.get_last_newsletter_email_msg_id")
         return row["email_msg_id"] if row else None
 
     def get_newsletter(self, newsletter_uuid: Any = None, newsletter_id_name: Any = None) -> str | None:
         """A saved newsletter's HTML (by uuid, or the latest of a newsletter by its id name), or None."""
-        columns = (nl.c.start_date, nl.c.end_date, nl.c.uuid, nl.c.filename)
         if newsletter_uuid:
-            stmt = select(*columns).where(affinity_equals(nl.c.uuid, newsletter_uuid)).order_by(nl.c.id).limit(1)
+            kind, value = affinity_shape(nl.c.uuid, newsletter_uuid)
+            stmt = Bound(_saved_stmt("uuid", kind), {"key": value})
         elif newsletter_id_name:
-            stmt = (
-                select(*columns)
-                .select_from(nl.join(n, n.c.id == nl.c.newsletter_id))
-                .where(affinity_equals(n.c.id_name, newsletter_id_name), nl.c.notify_action != "test")
-                .order_by(nl.c.timestamp.desc().nulls_last(), nl.c.id)
-                .limit(1)
-            )
+            kind, value = affinity_shape(n.c.id_name, newsletter_id_name)
+            stmt = Bound(_saved_stmt("id_name", kind), {"key": value})
         else:
             return None
         return shaping.newsletter_html(self._single(stmt, "newsletters.get_newsletter"), self._database_folder())
@@ -306,6 +297,36 @@ def _sections_stmt() -> Select[Any]:
     ls = library_sections
     return (select(ls.c.section_id, ls.c.section_name, ls.c.section_type, ls.c.agent)
             .where(ls.c.deleted_section == 0).order_by(ls.c.id))
+
+
+@per_shape(maxsize=16)
+def _last_msg_id_stmt(id_kind: str, action_kind: str) -> Select[Any]:
+    """The last successful send's message id for ``:newsletter_id`` and ``:notify_action`` (of these kinds)."""
+    return (
+        select(nl.c.email_msg_id)
+        .where(bound_affinity_equals(nl.c.newsletter_id, id_kind, "newsletter_id"),
+               bound_affinity_equals(nl.c.notify_action, action_kind, "notify_action"), nl.c.success == 1)
+        .order_by(nl.c.timestamp.desc().nulls_last(), nl.c.id)
+        .limit(1)
+    )
+
+
+@per_shape(maxsize=16)
+def _saved_stmt(by: str, kind: str) -> Select[Any]:
+    """A saved newsletter's file row: by log ``uuid``, or the latest non-test send of a newsletter ``id_name``.
+
+    The value, of ``kind`` (plexpy.db.stmt_cache), is bound as ``:key``.
+    """
+    columns = (nl.c.start_date, nl.c.end_date, nl.c.uuid, nl.c.filename)
+    if by == "uuid":
+        return select(*columns).where(bound_affinity_equals(nl.c.uuid, kind, "key")).order_by(nl.c.id).limit(1)
+    return (
+        select(*columns)
+        .select_from(nl.join(n, n.c.id == nl.c.newsletter_id))
+        .where(bound_affinity_equals(n.c.id_name, kind, "key"), nl.c.notify_action != "test")
+        .order_by(nl.c.timestamp.desc().nulls_last(), nl.c.id)
+        .limit(1)
+    )
 
 
 TWIN = SqlaNewsletters

@@ -128,35 +128,26 @@ class SqlaNotifications:
         rows = self._rows(stmt, "notifications.get_browser_notifications")
         return shaping.browser_notifications(rows, shaping.browser_delays(notifier_rows))
 
-    def _session_filter(self, session: Mapping[str, Any]) -> list[ColumnElement[bool]]:
-        return [affinity_equals(nl.c.session_key, session["session_key"]),
-                affinity_equals(nl.c.rating_key, session["rating_key"]),
-                affinity_equals(nl.c.user_id, session["user_id"])]
-
     def get_notify_state(self, session: Mapping[str, Any]) -> list[dict[str, Any]]:
         """Every notification sent for one session, newest first."""
-        stmt = (select(nl.c.timestamp, nl.c.notify_action, nl.c.notifier_id)
-                .where(*self._session_filter(session)).order_by(nl.c.id.desc()))
-        return [shaping.notify_state(r) for r in self._rows(stmt, "notifications.get_notify_state")]
+        kinds, params = _bound_kinds(("session_key", session["session_key"]), ("rating_key", session["rating_key"]),
+                                     ("user_id", session["user_id"]))
+        stmt = _notify_state_stmt(kinds)
+        return [shaping.notify_state(r) for r in self._rows(stmt, "notifications.get_notify_state", params)]
 
     def get_notify_state_enabled(self, session: Mapping[str, Any], notify_action: Any,
                                  notified: bool = True) -> list[dict[str, Any]]:
         """Notifiers with a trigger on that did (or did not) notify a session of it."""
         table, column = shaping.enabled_column(notify_action)
-        kinds, params = [], {}
-        for name, value in (("session_key", session["session_key"]), ("rating_key", session["rating_key"]),
-                            ("user_id", session["user_id"]), ("notify_action", notify_action)):
-            kind, params[name] = affinity_shape(nl.c[name], value)
-            kinds.append(kind)
-        stmt = _notify_state_enabled_stmt(table, column, bool(notified), tuple(kinds))
+        kinds, params = _bound_kinds(("session_key", session["session_key"]), ("rating_key", session["rating_key"]),
+                                     ("user_id", session["user_id"]), ("notify_action", notify_action))
+        stmt = _notify_state_enabled_stmt(table, column, bool(notified), kinds)
         return self._rows(stmt, "notifications.get_notify_state_enabled", params)
 
     def check_nofity_tag(self, notify_action: Any, tag: Any) -> bool:
         """Whether a notification with this trigger and tag was sent."""
-        stmt = (select(nl.c.id)
-                .where(affinity_equals(nl.c.notify_action, notify_action), affinity_equals(nl.c.tag, tag))
-                .limit(1))
-        return bool(self._rows(stmt, "notifications.check_nofity_tag"))
+        kinds, params = _bound_kinds(("notify_action", notify_action), ("tag", tag))
+        return bool(self._rows(_tag_sent_stmt(kinds), "notifications.check_nofity_tag", params))
 
     def add_notifier_config(self, agent_id: Any = None, **kwargs: Any) -> Any:
         """Add a notifier of an agent with its default settings; its new id, or False."""
@@ -294,6 +285,32 @@ def _remote_devices_stmt() -> Select[Any]:
     )
 
 
+def _bound_kinds(*named: tuple[str, Any]) -> tuple[tuple[str, ...], dict[str, Any]]:
+    """Each ``notify_log`` column value's kind (plexpy.db.stmt_cache) and the values to bind, by column name."""
+    kinds, params = [], {}
+    for name, value in named:
+        kind, params[name] = affinity_shape(nl.c[name], value)
+        kinds.append(kind)
+    return tuple(kinds), params
+
+
+def _log_equals(names: tuple[str, ...], kinds: tuple[str, ...]) -> list[ColumnElement[bool]]:
+    return [bound_affinity_equals(nl.c[name], kind, name) for name, kind in zip(names, kinds, strict=True)]
+
+
+@per_shape()
+def _notify_state_stmt(kinds: tuple[str, ...]) -> Select[Any]:
+    """A session's notifications, newest first: ``:session_key``, ``:rating_key``, ``:user_id`` of ``kinds``."""
+    return (select(nl.c.timestamp, nl.c.notify_action, nl.c.notifier_id)
+            .where(*_log_equals(("session_key", "rating_key", "user_id"), kinds)).order_by(nl.c.id.desc()))
+
+
+@per_shape()
+def _tag_sent_stmt(kinds: tuple[str, ...]) -> Select[Any]:
+    """One notification with ``:notify_action`` and ``:tag`` (of ``kinds``), if any was sent."""
+    return select(nl.c.id).where(*_log_equals(("notify_action", "tag"), kinds)).limit(1)
+
+
 @per_shape()
 def _notify_state_enabled_stmt(table: Any, column: Any, notified: bool, kinds: tuple[str, ...]) -> Select[Any]:
     """Notifiers with ``column`` on that did (or did not) notify a session of ``:notify_action``.
@@ -301,9 +318,8 @@ def _notify_state_enabled_stmt(table: Any, column: Any, notified: bool, kinds: t
     The session is ``:session_key``, ``:rating_key`` and ``:user_id``; ``kinds`` say how each value compares
     (plexpy.db.stmt_cache); the values are bound at execution.
     """
-    names = ("session_key", "rating_key", "user_id", "notify_action")
     sent = (select(nl.c.timestamp, nl.c.notifier_id)
-            .where(*(bound_affinity_equals(nl.c[name], kind, name) for name, kind in zip(names, kinds, strict=True)))
+            .where(*_log_equals(("session_key", "rating_key", "user_id", "notify_action"), kinds))
             .subquery("t"))
     if not table:
         enabled: Any = literal(int(column))
