@@ -27,7 +27,20 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import ColumnElement, Integer, Select, bindparam, case, func, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    Select,
+    bindparam,
+    case,
+    cast,
+    func,
+    literal,
+    null,
+    or_,
+    select,
+    union_all,
+)
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql.util import find_tables
 
@@ -40,18 +53,19 @@ from plexpy.datatables.sqla_sql import (
     search_pattern,
 )
 from plexpy.db.compiled_rows import fetch_dicts, fetch_tuples
-from plexpy.db.schema import session_history
+from plexpy.db.schema import session_history, users
 from plexpy.db.sqlfuncs import ascii_like
 from plexpy.db.stmt_cache import per_shape
 from plexpy.domains.history.sqla_shapes import HistoryShape
 from plexpy.domains.history.sqla_table import (
+    duration_parts,
     history_query,
     history_rows_from,
     history_scope,
     history_tiebreak,
     row_columns,
+    summed_duration,
     total_duration_column,
-    unindexed,
 )
 
 __all__ = ["TOTAL_DURATION", "fast_page", "walk_statement"]
@@ -147,10 +161,23 @@ def _newest_page(conn: Connection, shape: HistoryShape, values: Mapping[str, Any
                           draw=request.draw, extra={TOTAL_DURATION: summed[0]} if summed else {})
 
 
-def _searched(search_aliases: tuple[str, ...]) -> ColumnElement[bool]:
-    """Whether a history row's own columns match the search (the pattern bound as ``dt_search``)."""
+def _searched(search_aliases: tuple[str, ...], *, users_by_id: bool = False) -> ColumnElement[bool]:
+    """Whether a history row's own columns match the search (the pattern bound as ``dt_search``).
+
+    ``users_by_id``: a column of the user (``friendly_name``, the thumbnails) matches through the ids of the
+    matching users (``users.user_id`` is unique, so that is the joined row's answer) instead of a users join
+    on every history row.
+    """
     own, pattern = row_columns(), search_pattern("")
-    return or_(*(ascii_like(own[a], pattern) for a in search_aliases))
+    terms = []
+    for alias in search_aliases:
+        column = own[alias]
+        if users_by_id and {t.name for t in find_tables(column, check_columns=True)} == {"users"}:
+            matching = select(users.c.user_id).where(ascii_like(column, pattern)).correlate(None)
+            terms.append(h.c.user_id.in_(matching.scalar_subquery()))
+        else:
+            terms.append(ascii_like(column, pattern))
+    return or_(*terms)
 
 
 @per_shape()
@@ -176,12 +203,30 @@ def _sortable_date(value: Any) -> bool:
 
 @per_shape()
 def _date_scan(shape: HistoryShape, search_aliases: tuple[str, ...]) -> Select[Any]:
-    """Each play with a matching row: its ``reference_id``, whether every row matches, its ``date``."""
+    """Each play with a matching row: its ``reference_id``, whether every row matches, its ``date``.
+
+    Rows ``(0, play, every, date, None)``; without a filter, one more row ``(1, None, None, None, total play
+    time)`` sums the same scan's rows (else the caller's total statement does). Each row's match is computed
+    once, in a common table both parts read: SQLite and PostgreSQL materialise a CTE read twice, where a
+    subquery merged into the grouping would evaluate the match for ``min`` and again for ``max`` (the scan
+    and a separate sum: 2.5 + 0.5 s over a million rows; this: 1.6 s).
+    """
     clause = _clause(shape)
-    hit = case((_searched(search_aliases), 1), else_=0)
-    scan = (select(h.c.reference_id, func.min(hit), func.max(h.c.started))
-            .select_from(history_rows_from(True)).group_by(unindexed(h.c.reference_id)).having(func.max(hit) == 1))
-    return scan.where(clause) if clause is not None else scan
+    hit = case((_searched(search_aliases, users_by_id=True), 1), else_=0)
+    played, paused = duration_parts()
+    rows = (select(h.c.reference_id.label("play"), h.c.started.label("started"), hit.label("hit"),
+                   played.label("played"), paused.label("paused"))
+            .select_from(history_rows_from(_names_users(clause))))
+    if clause is not None:
+        rows = rows.where(clause)
+    matched = rows.cte("matched")
+    plays = (select(literal(0).label("part"), matched.c.play, func.min(matched.c.hit), func.max(matched.c.started),
+                    cast(null(), Integer()))
+             .group_by(matched.c.play).having(func.max(matched.c.hit) == 1))
+    if clause is not None:
+        return plays
+    total = select(literal(1), null(), null(), null(), summed_duration(matched.c.played, matched.c.paused))
+    return union_all(plays, total)
 
 
 @per_shape()
@@ -202,7 +247,10 @@ def _searched_by_date(conn: Connection, shape: HistoryShape, values: Mapping[str
     plays are grouped in full.
     """
     values = {**values, **request_params(request)}
-    plays = fetch_tuples(conn, _date_scan(shape, request.search_aliases), values)
+    scanned = fetch_tuples(conn, _date_scan(shape, request.search_aliases), values)
+    plays = [(ref, every, date) for part, ref, every, date, _ in scanned if part == 0]
+    summed = [row[4] for row in scanned if row[0] == 1]  # the total row, when the scan sums
+    extra = {TOTAL_DURATION: summed[0]} if summed else {}
     if any(ref is None or not _sortable_date(date) for ref, _, date in plays):
         return None
     mixed = [ref for ref, every, _ in plays if not every]
@@ -221,7 +269,7 @@ def _searched_by_date(conn: Connection, shape: HistoryShape, values: Mapping[str
         stmt = _plays_statement(shape, request.search_aliases, request.order, history_tiebreak(True, False))
         rows = fetch_dicts(conn, stmt, {**values, _PLAYS: page})
     total = fetch_tuples(conn, _TOTAL)[0][0]
-    return DataTablesPage(rows=rows, filtered_count=len(kept), total_count=int(total), draw=request.draw)
+    return DataTablesPage(rows=rows, filtered_count=len(kept), total_count=int(total), draw=request.draw, extra=extra)
 
 
 def fast_page(conn: Connection, shape: HistoryShape, values: Mapping[str, Any], grouping: Any,

@@ -39,8 +39,20 @@ from plexpy.db.schema import session_history, session_history_media_info, sessio
 from plexpy.db.sqlfuncs import binary_collate, blank_as_null, group_concat, sqlite_sum
 from plexpy.domains.history.shaping import HISTORY_ALIASES
 
-__all__ = ["duration_scope", "history_query", "history_rows_from", "history_scope", "history_tiebreak", "live_scope",
-           "row_columns", "total_duration_column", "total_duration_query", "unindexed"]
+__all__ = [
+    "duration_parts",
+    "duration_scope",
+    "history_query",
+    "history_rows_from",
+    "history_scope",
+    "history_tiebreak",
+    "live_scope",
+    "row_columns",
+    "summed_duration",
+    "total_duration_column",
+    "total_duration_query",
+    "unindexed",
+]
 
 h = session_history
 m = session_history_metadata
@@ -341,7 +353,18 @@ def history_rows_from(with_users: bool = False) -> Any:
 
 def total_duration_column() -> ColumnElement[Any]:
     """Play time summed over the history rows of a query (pauses taken off), labelled ``total_duration``."""
-    return (sqlite_sum(_played(h, 0)) - sqlite_sum(func.coalesce(h.c.paused_counter, 0))).label("total_duration")
+    played, paused = duration_parts()
+    return summed_duration(played, paused)
+
+
+def duration_parts() -> tuple[ColumnElement[Any], ColumnElement[Any]]:
+    """A history row's played and paused seconds, the two terms :func:`total_duration_column` sums."""
+    return _played(h, 0), func.coalesce(h.c.paused_counter, 0)
+
+
+def summed_duration(played: Any, paused: Any) -> ColumnElement[Any]:
+    """:func:`total_duration_column` over columns holding :func:`duration_parts`, labelled ``total_duration``."""
+    return (sqlite_sum(played) - sqlite_sum(paused)).label("total_duration")
 
 
 @functools.cache
