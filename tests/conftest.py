@@ -21,6 +21,7 @@ IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 def log_output() -> Iterator[LogCapture]:
     """Structured log events emitted during the test (thread-safe capture through the processor chain)."""
     capture = LogCapture()
+    structlog.reset_defaults()  # an earlier CLI run may have left a level filter (logsetup.configure)
     structlog.configure(processors=[capture])
     try:
         yield capture
