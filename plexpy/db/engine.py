@@ -153,16 +153,16 @@ def connect(engine: Engine, op: str = "query") -> Iterator[Connection]:
         held = held_reads.take(engine)
         with contextlib.nullcontext(held) if held is not None else engine.connect() as conn:
             try:
-                try:
-                    if deadline.active():
-                        with guarded(conn) as guarded_conn:
-                            yield guarded_conn
-                    else:  # the common case: no deadline, so no progress handler to install and remove
-                        yield conn
-                except BaseException:
-                    if conn.in_transaction():
-                        conn.rollback()
-                    raise
+                if deadline.active():
+                    with guarded(conn) as guarded_conn:
+                        yield guarded_conn
+                else:  # the common case: no deadline, so no progress handler to install and remove
+                    yield conn
+            except BaseException:
+                if conn.in_transaction():
+                    conn.rollback()
+                raise
+            else:
                 if conn.in_transaction():
                     conn.commit()
             finally:

@@ -55,28 +55,21 @@ class _Readers:
         self.lock = threading.Lock()
         self.by_thread: dict[int, _Held] = {}
 
-    def drop(self, held: _Held) -> None:
-        """Close ``held`` and forget it (caller holds the lock, or owns the entry)."""
-        for ident, other in list(self.by_thread.items()):
-            if other is held:
-                del self.by_thread[ident]
-        held.close()
+    def drop(self, ident: int) -> None:
+        """Close thread ``ident``'s held connection and forget it (caller holds the lock)."""
+        self.by_thread.pop(ident).close()
 
-    def prune(self) -> None:
-        """Close the idle connections of threads that have ended (caller holds the lock)."""
-        alive = {thread.ident for thread in threading.enumerate()}
+    def drop_idle(self, *, only_ended: bool) -> None:
+        """Close the idle held connections, or only those of threads that have ended (caller holds the lock)."""
+        alive = {thread.ident for thread in threading.enumerate()} if only_ended else set()
         for ident, held in list(self.by_thread.items()):
             if ident not in alive and not held.busy:
-                del self.by_thread[ident]
-                held.close()
+                self.drop(ident)
 
     def close_idle(self) -> None:
         """Close every idle held connection (the engine was disposed)."""
         with self.lock:
-            for ident, held in list(self.by_thread.items()):
-                if not held.busy:
-                    del self.by_thread[ident]
-                    held.close()
+            self.drop_idle(only_ended=False)
 
 
 def hold_reads(engine: Engine, limit: int) -> None:
@@ -104,9 +97,9 @@ def take(engine: Engine) -> Connection | None:
             if held.pool is engine.pool and not held.conn.invalidated and not held.conn.closed:
                 held.busy = True
                 return held.conn
-            readers.drop(held)
+            readers.drop(ident)
         if engine.pool.checkedout() >= readers.limit:
-            readers.prune()
+            readers.drop_idle(only_ended=True)
             if engine.pool.checkedout() >= readers.limit:
                 return None
     pool = engine.pool
@@ -119,8 +112,9 @@ def take(engine: Engine) -> Connection | None:
 def give_back(engine: Engine, conn: Connection) -> None:
     """Mark this thread's held ``conn`` idle again, or close it where it cannot be reused."""
     readers: _Readers = getattr(engine, _ATTRIBUTE)
+    ident = threading.get_ident()
     with readers.lock:
-        held = readers.by_thread.get(threading.get_ident())
+        held = readers.by_thread.get(ident)
         if held is None or held.conn is not conn:
             with contextlib.suppress(Exception):
                 conn.close()
@@ -128,7 +122,7 @@ def give_back(engine: Engine, conn: Connection) -> None:
         held.busy = False
         reusable = not conn.invalidated and not conn.closed and held.pool is engine.pool
         if not reusable or conn.connection.dbapi_connection.in_transaction:  # type: ignore[union-attr]
-            readers.drop(held)  # closing rolls back what was left open (the pool's reset on return)
+            readers.drop(ident)  # closing rolls back what was left open (the pool's reset on return)
 
 
 def release(engine: Engine) -> None:
@@ -136,10 +130,11 @@ def release(engine: Engine) -> None:
     readers: _Readers | None = getattr(engine, _ATTRIBUTE, None)
     if readers is None:
         return
+    ident = threading.get_ident()
     with readers.lock:
-        held = readers.by_thread.get(threading.get_ident())
+        held = readers.by_thread.get(ident)
         if held is not None and not held.busy:
-            readers.drop(held)
+            readers.drop(ident)
 
 
 def held_count(engine: Engine) -> int:

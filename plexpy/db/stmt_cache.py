@@ -27,7 +27,7 @@ the construct does on every dialect (``plexpy.datatables.sqla_bound`` does the s
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any, NamedTuple, TypeVar
 
 from sqlalchemy import ColumnElement, Integer, String, bindparam
@@ -41,6 +41,7 @@ __all__ = [
     "Bound",
     "CacheStats",
     "affinity_shape",
+    "affinity_shapes",
     "bound_affinity_equals",
     "clear_all",
     "named_bind",
@@ -170,6 +171,15 @@ def affinity_shape(column: Any, value: Any) -> tuple[str, Any]:
     if isinstance(column.type, String):
         return "str", text_affinity(value)
     return "int", value  # compared as bound with the column's own type, whatever the value
+
+
+def affinity_shapes(table: Any, named: Iterable[tuple[str, Any]]) -> tuple[tuple[str, ...], dict[str, Any]]:
+    """:func:`affinity_shape` of each ``(column name, value)`` of ``table``: the kinds, and the values by name."""
+    kinds, params = [], {}
+    for name, value in named:
+        kind, params[name] = affinity_shape(table.c[name], value)
+        kinds.append(kind)
+    return tuple(kinds), params
 
 
 def bound_affinity_equals(column: Any, kind: str, name: str) -> ColumnElement[bool]:

@@ -249,7 +249,7 @@ def _searched_by_date(conn: Connection, shape: HistoryShape, values: Mapping[str
     values = {**values, **request_params(request)}
     scanned = fetch_tuples(conn, _date_scan(shape, request.search_aliases), values)
     plays = [(ref, every, date) for part, ref, every, date, _ in scanned if part == 0]
-    summed = [row[4] for row in scanned if row[0] == 1]  # the total row, when the scan sums
+    summed = [total for part, *_, total in scanned if part == 1]  # the total row, when the scan sums
     extra = {TOTAL_DURATION: summed[0]} if summed else {}
     if any(ref is None or not _sortable_date(date) for ref, _, date in plays):
         return None

@@ -28,7 +28,7 @@ from plexpy.db.schema import (
     tvmaze_lookup,
 )
 from plexpy.db.sqlfuncs import affinity_equals, binary_collate, stored_values
-from plexpy.db.stmt_cache import Bound, affinity_shape, bound_affinity_equals, per_shape
+from plexpy.db.stmt_cache import Bound, affinity_shape, affinity_shapes, bound_affinity_equals, per_shape
 from plexpy.db.upsert import UpsertResult, upsert
 from plexpy.domains.lookups import images, network, pms_metadata, shaping
 
@@ -116,11 +116,10 @@ class SqlaLookups:
                                     opacity=opacity, background=background, blur=blur, fallback=fallback)
         if query is None:
             return []
-        kinds, params = [], {}
-        for name, value in query.filters:
-            kind, params[name] = affinity_shape(h.c[name], value)
-            kinds.append((name, kind))
-        stmt = Bound(_img_info_stmt(query.table, query.service, query.order, tuple(kinds)), params)
+        kinds, params = affinity_shapes(h, query.filters)
+        names = tuple(name for name, _ in query.filters)
+        stmt = Bound(_img_info_stmt(query.table, query.service, query.order, tuple(zip(names, kinds, strict=True))),
+                     params)
         try:
             return self._rows(stmt, "lookups.get_img_info")
         except TautulliDBError:

@@ -24,7 +24,7 @@ from plexpy.db.engine import after_commit, connect, transaction, vacuum
 from plexpy.db.errors import TautulliDBError
 from plexpy.db.schema import library_sections, newsletter_log, newsletters, users
 from plexpy.db.sqlfuncs import affinity_equals, raise_autoincrement, stored_values
-from plexpy.db.stmt_cache import Bound, affinity_shape, bound_affinity_equals, per_shape
+from plexpy.db.stmt_cache import Bound, affinity_shape, affinity_shapes, bound_affinity_equals, per_shape
 from plexpy.db.upsert import UpsertResult, upsert
 from plexpy.domains.newsletters import shaping, writing
 
@@ -118,10 +118,8 @@ class SqlaNewsletters:
 
     def get_last_newsletter_email_msg_id(self, newsletter_id: Any, notify_action: Any) -> Any:
         """The e-mail message id of a newsletter's last successful send for a trigger, or None."""
-        id_kind, id_value = affinity_shape(nl.c.newsletter_id, newsletter_id)
-        action_kind, action_value = affinity_shape(nl.c.notify_action, notify_action)
-        stmt = Bound(_last_msg_id_stmt(id_kind, action_kind),
-                     {"newsletter_id": id_value, "notify_action": action_value})
+        kinds, params = affinity_shapes(nl, (("newsletter_id", newsletter_id), ("notify_action", notify_action)))
+        stmt = Bound(_last_msg_id_stmt(*kinds), params)
         row = self._single(stmt, "newsletters.get_last_newsletter_email_msg_id")
         return row["email_msg_id"] if row else None
 

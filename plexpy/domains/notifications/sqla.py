@@ -24,7 +24,7 @@ from plexpy.db.engine import after_commit, connect, transaction, vacuum
 from plexpy.db.errors import TautulliDBError
 from plexpy.db.schema import mobile_devices, notifiers, notify_log, users
 from plexpy.db.sqlfuncs import affinity_equals, raise_autoincrement, stored_values
-from plexpy.db.stmt_cache import affinity_shape, bound_affinity_equals, per_shape
+from plexpy.db.stmt_cache import affinity_shape, affinity_shapes, bound_affinity_equals, per_shape
 from plexpy.db.upsert import UpsertResult, upsert
 from plexpy.domains.notifications import conditions, shaping, sqla_orm, writing
 from plexpy.domains.notifications.agents import ACTION_NAMES
@@ -130,8 +130,7 @@ class SqlaNotifications:
 
     def get_notify_state(self, session: Mapping[str, Any]) -> list[dict[str, Any]]:
         """Every notification sent for one session, newest first."""
-        kinds, params = _bound_kinds(("session_key", session["session_key"]), ("rating_key", session["rating_key"]),
-                                     ("user_id", session["user_id"]))
+        kinds, params = affinity_shapes(nl, _session_keys(session))
         stmt = _notify_state_stmt(kinds)
         return [shaping.notify_state(r) for r in self._rows(stmt, "notifications.get_notify_state", params)]
 
@@ -139,14 +138,13 @@ class SqlaNotifications:
                                  notified: bool = True) -> list[dict[str, Any]]:
         """Notifiers with a trigger on that did (or did not) notify a session of it."""
         table, column = shaping.enabled_column(notify_action)
-        kinds, params = _bound_kinds(("session_key", session["session_key"]), ("rating_key", session["rating_key"]),
-                                     ("user_id", session["user_id"]), ("notify_action", notify_action))
+        kinds, params = affinity_shapes(nl, (*_session_keys(session), ("notify_action", notify_action)))
         stmt = _notify_state_enabled_stmt(table, column, bool(notified), kinds)
         return self._rows(stmt, "notifications.get_notify_state_enabled", params)
 
     def check_nofity_tag(self, notify_action: Any, tag: Any) -> bool:
         """Whether a notification with this trigger and tag was sent."""
-        kinds, params = _bound_kinds(("notify_action", notify_action), ("tag", tag))
+        kinds, params = affinity_shapes(nl, (("notify_action", notify_action), ("tag", tag)))
         return bool(self._rows(_tag_sent_stmt(kinds), "notifications.check_nofity_tag", params))
 
     def add_notifier_config(self, agent_id: Any = None, **kwargs: Any) -> Any:
@@ -285,13 +283,9 @@ def _remote_devices_stmt() -> Select[Any]:
     )
 
 
-def _bound_kinds(*named: tuple[str, Any]) -> tuple[tuple[str, ...], dict[str, Any]]:
-    """Each ``notify_log`` column value's kind (plexpy.db.stmt_cache) and the values to bind, by column name."""
-    kinds, params = [], {}
-    for name, value in named:
-        kind, params[name] = affinity_shape(nl.c[name], value)
-        kinds.append(kind)
-    return tuple(kinds), params
+def _session_keys(session: Mapping[str, Any]) -> tuple[tuple[str, Any], ...]:
+    """The ``notify_log`` columns that name a session, with its values."""
+    return tuple((name, session[name]) for name in ("session_key", "rating_key", "user_id"))
 
 
 def _log_equals(names: tuple[str, ...], kinds: tuple[str, ...]) -> list[ColumnElement[bool]]:
